@@ -1,0 +1,45 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Layers, each only importing the ones below it:
+//   abmsync (CLI)  ->  ABMSync (use cases)  ->  ABMCore (pure domain) + GitKit (libgit2)  ->  C shims
+let package = Package(
+    name: "abmsync",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "abmsync", targets: ["abmsync"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibGit2", pkgConfig: "libgit2",
+            providers: [.apt(["libgit2-dev"]), .brew(["libgit2"])]),
+        .systemLibrary(
+            name: "CCmarkGFM", pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        .target(name: "GitKit", dependencies: ["CLibGit2"]),
+        .target(
+            name: "ABMCore",
+            dependencies: ["CCmarkGFM", .product(name: "Yams", package: "Yams")]),
+        .target(name: "ABMSync", dependencies: ["ABMCore", "GitKit"]),
+        .executableTarget(
+            name: "abmsync",
+            dependencies: [
+                "ABMSync", "ABMCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "GitKitTests", dependencies: ["GitKit"]),
+        .testTarget(
+            name: "ABMCoreTests",
+            dependencies: [
+                "ABMCore", .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            resources: [.copy("Fixtures")]),
+        .testTarget(name: "ABMSyncTests", dependencies: ["ABMSync", "ABMCore", "GitKit"]),
+        .testTarget(name: "AbmsyncCLITests", dependencies: ["abmsync"]),
+    ]
+)

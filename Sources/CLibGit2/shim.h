@@ -1,0 +1,18 @@
+#ifndef CLIBGIT2_SHIM_H
+#define CLIBGIT2_SHIM_H
+#include <git2.h>
+
+/* git_libgit2_opts() is variadic, which Swift cannot call: one wrapper per option we use. */
+static inline int clibgit2_set_owner_validation(int enabled) {
+    return git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, enabled);
+}
+static inline int clibgit2_set_search_path(int level, const char *path) {
+    return git_libgit2_opts(GIT_OPT_SET_SEARCH_PATH, level, path);
+}
+static inline int clibgit2_set_ssl_cert_locations(const char *file, const char *path) {
+    return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, path);
+}
+static inline int clibgit2_set_user_agent(const char *ua) {
+    return git_libgit2_opts(GIT_OPT_SET_USER_AGENT, ua);
+}
+#endif

@@ -1,0 +1,42 @@
+internal import CLibGit2
+
+/// libgit2's global state: initialised once per process, before any other call.
+public enum GitRuntime {
+    private static let initialised: Bool = {
+        git_libgit2_init()
+        return true
+    }()
+
+    /// Makes sure `git_libgit2_init` ran. Every entry point into GitKit calls this.
+    static func ensureInitialised() {
+        _ = initialised
+    }
+
+    /// The libgit2 version this binary runs against, such as "1.5.1".
+    public static var libraryVersion: String {
+        ensureInitialised()
+        var major: Int32 = 0
+        var minor: Int32 = 0
+        var revision: Int32 = 0
+        git_libgit2_version(&major, &minor, &revision)
+        return "\(major).\(minor).\(revision)"
+    }
+
+    /// Points libgit2's system, XDG and global configuration search at `directory` (typically an
+    /// empty folder), so that neither /etc/gitconfig nor ~/.gitconfig influences what happens.
+    /// Tests use this; so does anything that must not depend on the machine's configuration.
+    public static func isolateConfiguration(searchPath directory: String) throws(GitError) {
+        ensureInitialised()
+        for level in [GIT_CONFIG_LEVEL_SYSTEM, GIT_CONFIG_LEVEL_XDG, GIT_CONFIG_LEVEL_GLOBAL] {
+            try check(
+                clibgit2_set_search_path(level.rawValue, directory), "isolate git configuration",
+                subject: directory)
+        }
+    }
+
+    /// Turns libgit2's check that the repository belongs to the current user on or off.
+    public static func setOwnerValidation(_ enabled: Bool) throws(GitError) {
+        ensureInitialised()
+        try check(clibgit2_set_owner_validation(enabled ? 1 : 0), "set owner validation")
+    }
+}

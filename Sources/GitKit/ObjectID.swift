@@ -1,0 +1,45 @@
+internal import CLibGit2
+
+/// A git object id (SHA-1), copied out of libgit2 as a value.
+public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
+    var raw: git_oid
+
+    init(_ raw: git_oid) { self.raw = raw }
+
+    init(_ pointer: UnsafePointer<git_oid>) { self.raw = pointer.pointee }
+
+    /// Parses a full 40-character hexadecimal id.
+    public init?(hex: String) {
+        guard hex.utf8.count == 40 else { return nil }
+        var oid = git_oid()
+        guard git_oid_fromstr(&oid, hex) == 0 else { return nil }
+        self.raw = oid
+    }
+
+    public var hex: String {
+        var buffer = [CChar](repeating: 0, count: 41)
+        var copy = raw
+        git_oid_tostr(&buffer, buffer.count, &copy)
+        return String(decoding: buffer.prefix(40).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    public var short: String { String(hex.prefix(7)) }
+    public var description: String { hex }
+
+    public var isZero: Bool {
+        var copy = raw
+        return git_oid_is_zero(&copy) != 0
+    }
+
+    public static func == (lhs: ObjectID, rhs: ObjectID) -> Bool {
+        var l = lhs.raw
+        var r = rhs.raw
+        return git_oid_equal(&l, &r) != 0
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        withUnsafeBytes(of: raw.id) { hasher.combine(bytes: $0) }
+    }
+}
+
+extension git_oid: @retroactive @unchecked Sendable {}
