@@ -1,0 +1,119 @@
+/// One entry of accounts.yaml: a target account, its tier and its owners.
+/// Every field keeps where it was written, so findings and merges can point at it.
+public struct Account: Sendable {
+    public var id: Located<String>
+    public var name: Located<String>?
+    public var domain: Located<String>?
+    public var tier: Located<Tier>?
+    public var ae: Located<String>?
+    public var marketer: Located<String>?
+    public var sponsor: Located<String>?
+    public var cluster: Located<String>?
+    public var program: Located<String>?
+    public var acv: Located<Int>?
+    public var stage: Located<String>?
+    public var tierSince: Located<PlanDate>?
+    public var reviewed: Located<PlanDate>?
+    public var cycleMonths: Located<Int>?
+    public var strategic: Located<Bool>?
+    public var intent: Located<Int>?
+    /// Fields abmsync does not know (kept, allowed; checked for likely misspellings).
+    public var extraFields: [Located<String>]
+    /// The entry as written, for rules that need more than the typed fields.
+    public var node: YAMLNode
+
+    public init(id: Located<String>, node: YAMLNode) {
+        self.id = id
+        self.node = node
+        self.extraFields = []
+    }
+
+    /// The display name, or the id when the entry has none.
+    public var displayName: String { name?.value ?? id.value }
+
+    /// The person ids named as owners, with the field that names them.
+    public var owners: [(field: String, person: Located<String>)] {
+        var result: [(String, Located<String>)] = []
+        if let ae { result.append(("ae", ae)) }
+        if let marketer { result.append(("marketer", marketer)) }
+        if let sponsor { result.append(("sponsor", sponsor)) }
+        return result
+    }
+
+    /// The fields abmsync knows in an accounts.yaml entry.
+    public static let knownFields: [String] = [
+        "name", "domain", "tier", "ae", "marketer", "sponsor", "cluster", "program", "acv", "stage",
+        "tier_since", "reviewed", "cycle_months", "strategic", "intent",
+    ]
+}
+
+/// A calendar date written as YYYY-MM-DD.
+public struct PlanDate: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    public init?(year: Int, month: Int, day: Int) {
+        guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
+            day <= PlanDate.daysInMonth(year: year, month: month)
+        else { return nil }
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// Parses `YYYY-MM-DD` strictly.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+        else { return nil }
+        self.init(year: y, month: m, day: d)
+    }
+
+    public var description: String {
+        let y = String(year)
+        let m = month < 10 ? "0\(month)" : "\(month)"
+        let d = day < 10 ? "0\(day)" : "\(day)"
+        return "\(String(repeating: "0", count: max(0, 4 - y.count)))\(y)-\(m)-\(d)"
+    }
+
+    /// Days since 1970-01-01 (proleptic Gregorian).
+    public var dayNumber: Int {
+        // Howard Hinnant's days_from_civil.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+
+    public init(dayNumber z0: Int) {
+        let z = z0 + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        year = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        month = m
+        day = d
+    }
+
+    public static func days(from a: PlanDate, to b: PlanDate) -> Int { b.dayNumber - a.dayNumber }
+
+    public static func < (lhs: PlanDate, rhs: PlanDate) -> Bool { lhs.dayNumber < rhs.dayNumber }
+
+    static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+}

@@ -1,0 +1,70 @@
+/// The plan repository's files, by their fixed names.
+public enum WorkspaceFile {
+    public static let policy = "abmsync.yaml"
+    public static let team = "team.yaml"
+    public static let accounts = "accounts.yaml"
+
+    /// Size limits: beyond these a file is refused unread (alias bombs and pasted dumps stay out).
+    public static let maxListBytes = 64 * 1024 * 1024
+    public static let maxPlanBytes = 2 * 1024 * 1024
+
+    /// The plan kind a path belongs to (`accounts/acme.md` → account), nil for any other file.
+    public static func planKind(of path: String) -> Plan.Kind? {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[1].hasSuffix(".md") else { return nil }
+        return Plan.Kind(folder: String(parts[0]))
+    }
+
+    /// True for every file abmsync reads.
+    public static func isPlanData(_ path: String) -> Bool {
+        path == policy || path == team || path == accounts || planKind(of: path) != nil
+    }
+}
+
+/// Everything in a plan repository, parsed: policy, team, the account list and the plans.
+public struct Workspace: Sendable {
+    public var policy: Policy
+    public var team: Team
+    /// Accounts in the order of accounts.yaml.
+    public var accounts: [Account]
+    public var plans: [Plan]
+    /// Parsed YAML roots by path, for rules that look at raw structure.
+    public var documents: [String: YAMLNode]
+    /// Which files were present.
+    public var presentFiles: Set<String>
+
+    private var accountIndex: [String: Int]
+    private var planIndex: [String: Int]
+
+    public init(
+        policy: Policy, team: Team, accounts: [Account], plans: [Plan], documents: [String: YAMLNode] = [:],
+        presentFiles: Set<String> = []
+    ) {
+        self.policy = policy
+        self.team = team
+        self.accounts = accounts
+        self.plans = plans
+        self.documents = documents
+        self.presentFiles = presentFiles
+        var index: [String: Int] = [:]
+        for (position, account) in accounts.enumerated() where index[account.id.value] == nil {
+            index[account.id.value] = position
+        }
+        accountIndex = index
+        var plansByPath: [String: Int] = [:]
+        for (position, plan) in plans.enumerated() { plansByPath[plan.path] = position }
+        planIndex = plansByPath
+    }
+
+    public func account(_ id: String) -> Account? {
+        accountIndex[id].map { accounts[$0] }
+    }
+
+    public func plan(_ kind: Plan.Kind, _ id: String) -> Plan? {
+        planIndex["\(kind.folder)/\(id).md"].map { plans[$0] }
+    }
+
+    public func plans(of kind: Plan.Kind) -> [Plan] {
+        plans.filter { $0.kind == kind }
+    }
+}

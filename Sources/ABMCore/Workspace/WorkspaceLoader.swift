@@ -1,0 +1,269 @@
+/// The result of reading a workspace: what could be parsed, and every problem met on the way.
+public struct WorkspaceLoad: Sendable {
+    public var workspace: Workspace
+    public var findings: [Finding]
+}
+
+/// Reads a plan repository from any source into a `Workspace`, collecting every problem as a finding
+/// (it never stops at the first one).
+public struct WorkspaceLoader {
+    public var findings: [Finding] = []
+    private var documents: [String: YAMLNode] = [:]
+    private var present: Set<String> = []
+
+    public init() {}
+
+    public static func load(from source: some WorkspaceSource) -> WorkspaceLoad {
+        var loader = WorkspaceLoader()
+        return loader.load(from: source)
+    }
+
+    public mutating func load(from source: some WorkspaceSource) -> WorkspaceLoad {
+        let policy = loadPolicy(source)
+        let team = loadTeam(source)
+        let accounts = loadAccounts(source)
+        var plans: [Plan] = []
+        for kind in Plan.Kind.allCases {
+            let names: [String]
+            do {
+                names = try source.list(kind.folder)
+            } catch {
+                report(error)
+                continue
+            }
+            for name in names.sorted() where name.hasSuffix(".md") {
+                let path = "\(kind.folder)/\(name)"
+                if let plan = loadPlan(path: path, kind: kind, source: source) { plans.append(plan) }
+            }
+        }
+        let workspace = Workspace(
+            policy: policy, team: team, accounts: accounts, plans: plans, documents: documents, presentFiles: present)
+        return WorkspaceLoad(workspace: workspace, findings: findings)
+    }
+
+    // MARK: - Files
+
+    /// Reads a file as text, reporting why it cannot be read. Nil when missing or unusable.
+    private mutating func text(_ path: String, source: some WorkspaceSource, limit: Int) -> TextLines? {
+        let bytes: [UInt8]?
+        do {
+            bytes = try source.read(path)
+        } catch {
+            report(error)
+            return nil
+        }
+        guard let bytes else { return nil }
+        present.insert(path)
+        if bytes.count > limit {
+            report(SourceError(path: path, reason: .tooLarge(bytes: bytes.count, limit: limit)))
+            return nil
+        }
+        let decoded: String
+        do {
+            decoded = try PlanText.decode(bytes)
+        } catch {
+            findings.append(
+                Finding(
+                    .error, rule: error.rule, at: SourceLocation(file: path, line: error.line, column: error.column),
+                    error.message, fix: error.fix))
+            return nil
+        }
+        let lines = TextLines(decoded)
+        if reportConflictMarkers(lines, path: path) { return nil }
+        return lines
+    }
+
+    private mutating func report(_ error: SourceError) {
+        let rule: String
+        switch error.reason {
+        case .symbolicLink: rule = "file-symlink"
+        case .tooLarge: rule = "file-too-large"
+        case .unreadable, .notAFile: rule = "file-unreadable"
+        }
+        findings.append(Finding(.error, rule: rule, at: SourceLocation(file: error.path), error.message, fix: error.fix))
+    }
+
+    /// Reports leftover merge conflict markers; true when there were any.
+    private mutating func reportConflictMarkers(_ lines: TextLines, path: String) -> Bool {
+        var found = false
+        for number in 1...max(1, lines.count) where number <= lines.count {
+            let line = lines[number]
+            guard let first = line.utf8.first,
+                first == UInt8(ascii: "<") || first == UInt8(ascii: "=") || first == UInt8(ascii: ">")
+            else { continue }
+            if ConflictMarker.kind(of: line) != nil {
+                found = true
+                findings.append(
+                    Finding(
+                        .error, rule: "conflict-marker", at: SourceLocation(file: path, line: number),
+                        "unresolved merge conflict marker",
+                        why: "two people changed the same thing and the choice is still open",
+                        fix: "keep the right version, delete the marker lines, or run 'abmsync resolve'"))
+            }
+        }
+        return found
+    }
+
+    private mutating func parseYAML(_ lines: TextLines, path: String, lineOffset: Int = 0) -> YAMLNode? {
+        let text = lines.text(1..<(lines.count + 1))
+        do {
+            let node = try YAMLParser.parse(text)
+            if let node { documents[path] = node }
+            return node
+        } catch {
+            findings.append(
+                Finding(
+                    .error, rule: error.rule,
+                    at: SourceLocation(file: path, line: error.line + lineOffset, column: error.column), error.message,
+                    fix: error.hint))
+            return nil
+        }
+    }
+
+    // MARK: - abmsync.yaml
+
+    private mutating func loadPolicy(_ source: some WorkspaceSource) -> Policy {
+        let path = WorkspaceFile.policy
+        guard let lines = text(path, source: source, limit: WorkspaceFile.maxPlanBytes) else {
+            return Policy.defaults
+        }
+        guard let root = parseYAML(lines, path: path) else { return Policy.defaults }
+        var reader = FieldReader(file: path)
+        defer { findings += reader.findings }
+        return reader.policy(root)
+    }
+
+    // MARK: - team.yaml
+
+    private mutating func loadTeam(_ source: some WorkspaceSource) -> Team {
+        let path = WorkspaceFile.team
+        guard let lines = text(path, source: source, limit: WorkspaceFile.maxListBytes),
+            let root = parseYAML(lines, path: path)
+        else { return Team(people: []) }
+        var reader = FieldReader(file: path)
+        defer { findings += reader.findings }
+        return reader.team(root)
+    }
+
+    // MARK: - accounts.yaml
+
+    private mutating func loadAccounts(_ source: some WorkspaceSource) -> [Account] {
+        let path = WorkspaceFile.accounts
+        guard let lines = text(path, source: source, limit: WorkspaceFile.maxListBytes),
+            let root = parseYAML(lines, path: path)
+        else { return [] }
+        var reader = FieldReader(file: path)
+        defer { findings += reader.findings }
+        return reader.accounts(root)
+    }
+
+    // MARK: - Plans
+
+    private mutating func loadPlan(path: String, kind: Plan.Kind, source: some WorkspaceSource) -> Plan? {
+        guard let lines = text(path, source: source, limit: WorkspaceFile.maxPlanBytes) else { return nil }
+        let id = String(path.dropFirst(kind.folder.count + 1).dropLast(3))
+        var frontMatter: YAMLNode?
+        var frontMatterLines: Range<Int>?
+        var bodyStart = 1
+        switch FrontMatter.split(lines) {
+        case .none:
+            break
+        case .unterminated:
+            findings.append(
+                Finding(
+                    .error, rule: "front-matter", at: SourceLocation(file: path, line: 1),
+                    "the front matter opened with '---' is never closed",
+                    fix: "add a line with '---' after the front matter fields"))
+            return nil
+        case .found(let yaml, let body):
+            frontMatterLines = yaml
+            bodyStart = body
+            let yamlText = lines.text(yaml)
+            do {
+                frontMatter = try YAMLParser.parse(yamlText).map { $0.shifted(by: yaml.lowerBound - 1) }
+            } catch {
+                findings.append(
+                    Finding(
+                        .error, rule: error.rule,
+                        at: SourceLocation(file: path, line: error.line + yaml.lowerBound - 1, column: error.column),
+                        error.message, fix: error.hint))
+            }
+        }
+        let body = lines.text(bodyStart..<(lines.count + 1))
+        let outline = MarkdownOutline(markdown: body)
+        let offset = bodyStart - 1
+        let blocks = outline.blocks.map { $0.shifted(by: offset) }
+        let title = outline.headings.first { $0.level == 1 }?.title
+        var sections: [Plan.Section] = []
+        let level2 = outline.headings.filter { $0.level <= 2 }
+        for (index, heading) in level2.enumerated() where heading.level == 2 {
+            let end = index + 1 < level2.count ? level2[index + 1].line + offset : lines.count + 1
+            sections.append(
+                Plan.Section(title: heading.title, headingLine: heading.line + offset, lines: (heading.line + offset)..<end))
+        }
+        if let frontMatter { documents[path] = frontMatter }
+        return Plan(
+            kind: kind, id: id, path: path, frontMatter: frontMatter, frontMatterLines: frontMatterLines,
+            bodyStartLine: bodyStart, title: title, sections: sections, blocks: blocks, lineCount: lines.count)
+    }
+}
+
+extension YAMLNode {
+    /// The same node with every line number moved down by `lines` (for YAML embedded in a file).
+    public func shifted(by lines: Int) -> YAMLNode {
+        guard lines != 0 else { return self }
+        var copy = self
+        copy.line += lines
+        switch content {
+        case .scalar: break
+        case .mapping(let entries):
+            copy.content = .mapping(
+                entries.map { YAMLEntry(keyNode: $0.keyNode.shifted(by: lines), value: $0.value.shifted(by: lines)) })
+        case .sequence(let items):
+            copy.content = .sequence(items.map { $0.shifted(by: lines) })
+        }
+        return copy
+    }
+}
+
+extension MarkdownOutline.Block {
+    func shifted(by offset: Int) -> MarkdownOutline.Block {
+        var copy = self
+        copy.lines = (lines.lowerBound + offset)..<(lines.upperBound + offset)
+        switch kind {
+        case .list(let items):
+            copy.kind = .list(
+                items: items.map {
+                    MarkdownOutline.ListItem(
+                        lines: ($0.lines.lowerBound + offset)..<($0.lines.upperBound + offset), checked: $0.checked)
+                })
+        case .table(let rows):
+            copy.kind = .table(rows: rows.map { ($0.lowerBound + offset)..<($0.upperBound + offset) })
+        default: break
+        }
+        return copy
+    }
+}
+
+/// Git's conflict markers, as they appear at the start of a line.
+public enum ConflictMarker {
+    public enum Kind: Sendable { case ours, base, separator, theirs }
+
+    public static func kind(of line: Substring) -> Kind? {
+        func marker(_ character: Character) -> Bool {
+            let prefix = String(repeating: character, count: 7)
+            guard line.hasPrefix(prefix) else { return false }
+            let rest = line.dropFirst(7)
+            return rest.isEmpty || rest.first == " " || rest.first == "\n" || rest.first == "\r\n"
+                || rest.first == "\r"
+        }
+        if marker("<") { return .ours }
+        if marker("|") { return .base }
+        if marker(">") { return .theirs }
+        if marker("=") {
+            let rest = line.dropFirst(7)
+            return rest.allSatisfy { $0 == "\n" || $0 == "\r\n" || $0 == "\r" } ? .separator : nil
+        }
+        return nil
+    }
+}
