@@ -25,7 +25,13 @@ let package = Package(
         .target(
             name: "ABMCore",
             dependencies: ["CCmarkGFM", .product(name: "Yams", package: "Yams")]),
-        .target(name: "ABMSync", dependencies: ["ABMCore", "GitKit"]),
+        .target(
+            name: "ABMSync", dependencies: ["ABMCore", "GitKit"],
+            resources: [
+                .embedInCode("templates/abmsync.yaml"), .embedInCode("templates/team.yaml"),
+                .embedInCode("templates/accounts.yaml"), .embedInCode("templates/plans/account.md"),
+                .embedInCode("templates/plans/cluster.md"), .embedInCode("templates/plans/program.md"),
+            ]),
         .executableTarget(
             name: "abmsync",
             dependencies: [

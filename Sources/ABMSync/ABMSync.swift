@@ -1,1 +1,3 @@
-public enum ABMSyncInfo {}
+public enum ABMSyncInfo {
+    public static var policyTemplate: String { String(decoding: PackageResources.abmsync_yaml, as: UTF8.self) }
+}
