@@ -31,6 +31,7 @@ let package = Package(
                 .embedInCode("templates/abmsync.yaml"), .embedInCode("templates/team.yaml"),
                 .embedInCode("templates/accounts.yaml"), .embedInCode("templates/plans/account.md"),
                 .embedInCode("templates/plans/cluster.md"), .embedInCode("templates/plans/program.md"),
+                .embedInCode("hooks/pre-commit"), .embedInCode("hooks/pre-push"),
             ]),
         .executableTarget(
             name: "abmsync",

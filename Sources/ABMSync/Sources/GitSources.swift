@@ -1,0 +1,82 @@
+import ABMCore
+import GitKit
+
+/// Reads plan files from a commit's tree, without checking anything out.
+public struct CommitSource: WorkspaceSource {
+    let repository: Repository
+    let treeID: ObjectID
+    public let label: String
+
+    public init(repository: Repository, commit: ObjectID) throws(GitError) {
+        self.repository = repository
+        self.treeID = try repository.commit(commit).treeID
+        self.label = "commit \(commit.short)"
+    }
+
+    public func read(_ path: String) throws(SourceError) -> [UInt8]? {
+        do {
+            guard let entry = try repository.treeEntry(at: path, inTree: treeID) else { return nil }
+            return try GitSourceSupport.contents(of: entry.id, mode: entry.mode, path: path, repository: repository)
+        } catch let error as SourceError {
+            throw error
+        } catch {
+            throw SourceError(path: path, reason: .unreadable("\(error)"))
+        }
+    }
+
+    public func list(_ folder: String) throws(SourceError) -> [String] {
+        do {
+            return try repository.treeEntries(treeID, under: folder).filter { $0.kind == .blob }.map(\.name).sorted()
+        } catch {
+            throw SourceError(path: folder, reason: .unreadable(error.description))
+        }
+    }
+}
+
+/// Reads plan files from the index: exactly what the next commit would contain, whatever the
+/// working tree holds now.
+public struct StagedSource: WorkspaceSource {
+    let repository: Repository
+    let entries: [String: IndexEntry]
+    public var label: String { "staged changes" }
+
+    public init(repository: Repository) throws(GitError) {
+        self.repository = repository
+        var map: [String: IndexEntry] = [:]
+        for entry in try repository.index().entries where entry.stage == 0 { map[entry.path] = entry }
+        entries = map
+    }
+
+    public func read(_ path: String) throws(SourceError) -> [UInt8]? {
+        guard let entry = entries[path] else { return nil }
+        do {
+            return try GitSourceSupport.contents(of: entry.id, mode: entry.mode, path: path, repository: repository)
+        } catch let error as SourceError {
+            throw error
+        } catch {
+            throw SourceError(path: path, reason: .unreadable("\(error)"))
+        }
+    }
+
+    public func list(_ folder: String) throws(SourceError) -> [String] {
+        let prefix = folder + "/"
+        return entries.keys.compactMap { path -> String? in
+            guard path.hasPrefix(prefix) else { return nil }
+            let rest = path.dropFirst(prefix.count)
+            return rest.contains("/") ? nil : String(rest)
+        }.sorted()
+    }
+}
+
+enum GitSourceSupport {
+    static func contents(of id: ObjectID, mode: UInt32, path: String, repository: Repository) throws -> [UInt8] {
+        if mode == 0o120000 {
+            let target = String(decoding: try repository.blobData(id), as: UTF8.self)
+            throw SourceError(path: path, reason: .symbolicLink(target: target))
+        }
+        let limit = path.hasSuffix(".md") ? WorkspaceFile.maxPlanBytes : WorkspaceFile.maxListBytes
+        let size = try repository.blobSize(id)
+        if size > limit { throw SourceError(path: path, reason: .tooLarge(bytes: size, limit: limit)) }
+        return try repository.blobData(id)
+    }
+}

@@ -1,0 +1,55 @@
+import ABMCore
+import GitKit
+
+/// Why abmsync itself could not do what was asked (as opposed to findings or conflicts, which are
+/// results). Each case says what, where, why, and how to fix.
+public enum AbmsyncError: Error, Sendable {
+    case notAPlanRepository(path: String)
+    case notAGitRepository(path: String)
+    case io(path: String, action: String, reason: String)
+    case git(GitError, hint: String?)
+    case invalidArgument(String, hint: String?)
+    case alreadyExists(what: String, location: SourceLocation?, hint: String?)
+    case notFound(what: String, hint: String?)
+    case identityMissing(hint: String)
+    case editFailed(file: String, reason: String, hint: String?)
+
+    /// `error: <what failed>: <why>` plus optional `  --> where`, `  hint: how to fix` and `  caused by:` lines.
+    public var rendered: String {
+        var lines: [String] = []
+        switch self {
+        case .notAPlanRepository(let path):
+            lines.append("error: '\(path)' is not an abmsync plan repository (no abmsync.yaml found)")
+            lines.append("  hint: run 'abmsync init' to create one, or 'abmsync clone URL' to get your team's")
+        case .notAGitRepository(let path):
+            lines.append("error: '\(path)' is not inside a git repository")
+            lines.append("  hint: run 'abmsync init' here, or cd into your plan repository")
+        case .io(let path, let action, let reason):
+            lines.append("error: cannot \(action) '\(path)': \(reason)")
+        case .git(let error, let hint):
+            lines.append("error: \(error.description)")
+            if let hint { lines.append("  hint: \(hint)") }
+        case .invalidArgument(let message, let hint):
+            lines.append("error: \(message)")
+            if let hint { lines.append("  hint: \(hint)") }
+        case .alreadyExists(let what, let location, let hint):
+            lines.append("error: \(what) already exists")
+            if let location { lines.append("  --> \(location)") }
+            if let hint { lines.append("  hint: \(hint)") }
+        case .notFound(let what, let hint):
+            lines.append("error: \(what) not found")
+            if let hint { lines.append("  hint: \(hint)") }
+        case .identityMissing(let hint):
+            lines.append("error: your git identity is not set, so abmsync cannot record who made the changes")
+            lines.append("  hint: \(hint)")
+        case .editFailed(let file, let reason, let hint):
+            lines.append("error: cannot edit '\(file)': \(reason)")
+            if let hint { lines.append("  hint: \(hint)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension AbmsyncError {
+    static func git(_ error: GitError) -> AbmsyncError { .git(error, hint: nil) }
+}

@@ -1,0 +1,166 @@
+import ABMCore
+import Foundation
+import GitKit
+
+/// `abmsync init`: makes a folder a plan repository. Running it again changes nothing.
+public enum Initializer {
+    public struct Result: Sendable {
+        public var root: String
+        /// Files written (relative paths).
+        public var created: [String] = []
+        public var createdGitRepository = false
+        public var commit: String?
+        public var hooks: [HookInstaller.Outcome] = []
+        public var mergeDriverConfigured = false
+        public var remoteAdded: String?
+        /// Set when the initial commit was recorded under abmsync's own name (no git identity).
+        public var usedFallbackIdentity = false
+
+        public var changedNothing: Bool {
+            created.isEmpty && !createdGitRepository && commit == nil && !hooks.contains(where: \.changedSomething)
+                && !mergeDriverConfigured && remoteAdded == nil
+        }
+    }
+
+    /// Lines abmsync keeps in .gitattributes so plain `git merge` uses its merge driver.
+    public static let attributes = [
+        "abmsync.yaml merge=abmsync",
+        "team.yaml merge=abmsync",
+        "accounts.yaml merge=abmsync",
+        "accounts/*.md merge=abmsync",
+        "clusters/*.md merge=abmsync",
+        "programs/*.md merge=abmsync",
+    ]
+
+    public static func run(at directory: String, remote: String?, executable: String) throws(AbmsyncError) -> Result {
+        let root = URL(fileURLWithPath: directory).standardizedFileURL.path
+        if FileSystem.exists(root), !FileSystem.isDirectory(root) {
+            throw .invalidArgument("'\(directory)' is a file, not a folder", hint: "pick a folder name for the plan repository")
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        } catch {
+            throw .io(path: root, action: "create the folder", reason: FileSystem.describe(error))
+        }
+        guard access(root, W_OK) == 0 else { throw .io(path: root, action: "write into", reason: String(cString: strerror(errno))) }
+        var result = Result(root: root)
+
+        // The git repository: reuse the one at this folder, or create one with `main`.
+        let repository: Repository
+        if FileSystem.exists(root + "/.git") {
+            do { repository = try Repository.open(at: root) } catch { throw .git(error) }
+        } else {
+            do { repository = try Repository.create(at: root, initialBranch: "main") } catch { throw .git(error) }
+            result.createdGitRepository = true
+        }
+
+        // Files from the templates, only where missing.
+        let files: [(String, String)] = [
+            (WorkspaceFile.policy, BundledFiles.policy),
+            (WorkspaceFile.team, BundledFiles.team),
+            (WorkspaceFile.accounts, BundledFiles.accounts),
+            ("accounts/.gitkeep", ""), ("clusters/.gitkeep", ""), ("programs/.gitkeep", ""),
+        ]
+        for (path, content) in files where !FileSystem.exists(root + "/" + path) {
+            if path.hasSuffix(".gitkeep"), FileSystem.isDirectory(root + "/" + path.dropLast(9)) { continue }
+            try FileSystem.writeAtomically(content, to: root + "/" + path)
+            result.created.append(path)
+        }
+        if try ensureAttributes(root: root) { result.created.append(".gitattributes") }
+        result.mergeDriverConfigured = try configureMergeDriver(repository, executable: executable)
+
+        if let remote {
+            do {
+                if let existing = try repository.remote(named: "origin") {
+                    if existing.url != remote {
+                        throw AbmsyncError.invalidArgument(
+                            "this repository already shares with '\(existing.url)'",
+                            hint: "use that remote, or change it with: git remote set-url origin \(remote)")
+                    }
+                } else {
+                    try repository.addRemote(name: "origin", url: remote)
+                    result.remoteAdded = remote
+                }
+            } catch let error as GitError {
+                throw .git(error)
+            } catch let error as AbmsyncError {
+                throw error
+            } catch {
+                throw .invalidArgument("\(error)", hint: nil)
+            }
+        }
+
+        // First commit (or a commit of what init just added).
+        if !result.created.isEmpty || repository.isHeadUnborn {
+            result.commit = try commitInitialFiles(repository, paths: result.created, result: &result)
+        }
+        result.hooks = try HookInstaller.install(in: repository, executable: executable)
+        return result
+    }
+
+    /// Appends abmsync's merge lines to .gitattributes; true when the file changed.
+    static func ensureAttributes(root: String) throws(AbmsyncError) -> Bool {
+        let path = root + "/.gitattributes"
+        let existing = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let present = Set(existing.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) })
+        let missing = attributes.filter { !present.contains($0) }
+        guard !missing.isEmpty else { return false }
+        var text = existing
+        if !text.isEmpty, !text.hasSuffix("\n") { text += "\n" }
+        if !text.contains("# abmsync:") { text += "# abmsync: merge plans field by field and section by section\n" }
+        text += missing.joined(separator: "\n") + "\n"
+        try FileSystem.writeAtomically(text, to: path)
+        return true
+    }
+
+    /// Registers the merge driver in .git/config; true when it changed.
+    static func configureMergeDriver(_ repository: Repository, executable: String) throws(AbmsyncError) -> Bool {
+        let driver = "'\(executable.replacingOccurrences(of: "'", with: "'\\''"))' merge-driver %O %A %B %P"
+        do {
+            if try repository.configString("merge.abmsync.driver") == driver { return false }
+            try repository.setConfig("merge.abmsync.name", to: "abmsync structure-aware merge of account plans")
+            try repository.setConfig("merge.abmsync.driver", to: driver)
+            return true
+        } catch {
+            throw .git(error)
+        }
+    }
+
+    private static func commitInitialFiles(_ repository: Repository, paths: [String], result: inout Result)
+        throws(AbmsyncError) -> String?
+    {
+        do {
+            let index = try repository.index()
+            for path in paths { try index.addFromWorkingTree(path: path) }
+            try index.write()
+            let tree = try index.writeTree(to: repository)
+            let parent = try repository.headCommitID()
+            if let parent, try repository.commit(parent).treeID == tree { return nil }
+            var author = try repository.configuredSignature()
+            if author == nil {
+                result.usedFallbackIdentity = true
+                author = Signature(name: "abmsync", email: "abmsync@localhost", time: Int64(Date().timeIntervalSince1970))
+            }
+            guard let author else { return nil }
+            let id = try repository.createCommit(
+                tree: tree, parents: parent.map { [$0] } ?? [], message: "Set up the abmsync plan repository\n",
+                author: author)
+            return id.short
+        } catch {
+            throw .git(error)
+        }
+    }
+}
+
+extension Initializer {
+    /// For `hooks install` and `clone`: make sure .gitattributes and the merge driver are in place.
+    /// Returns what changed, in words.
+    public static func configureMergeDriverAndAttributes(_ repository: PlanRepository) throws(AbmsyncError) -> [String] {
+        var changes: [String] = []
+        if try ensureAttributes(root: repository.root) { changes.append("added abmsync's merge lines to .gitattributes") }
+        if try configureMergeDriver(repository.git, executable: HookInstaller.currentExecutable()) {
+            changes.append("configured the abmsync merge driver for git merge")
+        }
+        return changes
+    }
+}

@@ -1,0 +1,54 @@
+import ABMCore
+import Foundation
+import GitKit
+
+/// A plan repository on disk: its git repository (through GitKit) and its working tree.
+public final class PlanRepository {
+    public let git: Repository
+    /// The working tree root, without a trailing slash.
+    public let root: String
+
+    init(git: Repository, root: String) {
+        self.git = git
+        self.root = root
+    }
+
+    /// Finds the plan repository containing `path` (like git, walking up), and checks it holds abmsync.yaml.
+    public static func locate(from path: String) throws(AbmsyncError) -> PlanRepository {
+        guard FileSystem.exists(path) else {
+            throw .io(path: path, action: "open", reason: "no such file or folder")
+        }
+        guard access(path, R_OK | X_OK) == 0 else {
+            throw .io(path: path, action: "open", reason: String(cString: strerror(errno)))
+        }
+        let repository: Repository
+        do {
+            repository = try Repository.discover(from: path)
+        } catch {
+            if error.code == .notFound { throw .notAGitRepository(path: path) }
+            throw .git(error, hint: error.code == .owner ? "the folder belongs to another user; run abmsync as that user" : nil)
+        }
+        guard let workdir = repository.workingDirectory else {
+            throw .invalidArgument("'\(path)' is a bare repository with no working files", hint: "clone it with 'abmsync clone'")
+        }
+        let root = String(workdir.dropLast())
+        guard FileSystem.exists(root + "/" + WorkspaceFile.policy) else { throw .notAPlanRepository(path: root) }
+        return PlanRepository(git: repository, root: root)
+    }
+
+    public func path(_ relative: String) -> String { root + "/" + relative }
+
+    /// The identity commits are recorded with, from git configuration.
+    public func identity() throws(AbmsyncError) -> Signature {
+        do {
+            if let signature = try git.configuredSignature() { return signature }
+        } catch {
+            throw .git(error)
+        }
+        throw .identityMissing(
+            hint: "set it once with: git config --global user.name \"Your Name\" && git config --global user.email you@example.com")
+    }
+}
+
+@available(*, unavailable)
+extension PlanRepository: Sendable {}

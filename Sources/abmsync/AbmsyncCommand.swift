@@ -1,0 +1,67 @@
+import ABMSync
+import ArgumentParser
+import Foundation
+
+@main
+struct AbmsyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "abmsync",
+        abstract: "Keep your team's account plans in git, safely, without knowing git.",
+        discussion: """
+            abmsync keeps Account-Based Marketing plans (the shared account list with every target account's \
+            tier and owners, account plans, cluster plans and programme plans) in a git repository, and checks \
+            them against your team's policy (abmsync.yaml).
+
+            Exit codes (the same for every command):
+              0   ok
+              1   your plans need attention: validation errors or merge conflicts (abmsync worked)
+              2   abmsync could not do its job: git, files, network or configuration
+              64  the command line was wrong
+            """,
+        version: AbmsyncVersion.current,
+        subcommands: [Init.self, New.self, Validate.self, Hooks.self]
+    )
+
+    /// Runs a command with abmsync's exit-code convention: usage errors 64 (ArgumentParser), operational
+    /// failures 2, findings and conflicts 1 (thrown as ExitCode by the commands themselves).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as AbmsyncError {
+            FileHandle.standardError.write(Data((error.rendered + "\n").utf8))
+            Foundation.exit(ExitStatus.operationalFailure)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+enum ExitStatus {
+    static let ok: Int32 = 0
+    static let needsAttention: Int32 = 1
+    static let operationalFailure: Int32 = 2
+    static let usage: Int32 = 64
+}
+
+enum AbmsyncVersion {
+    static let current = "0.1.0"
+}
+
+/// Options every command that works on a plan repository shares.
+struct RepositoryOptions: ParsableArguments {
+    @Option(
+        name: [.customShort("C"), .customLong("repo")],
+        help: ArgumentHelp("The plan repository (or any folder inside it).", valueName: "path"))
+    var repository: String = "."
+}
+
+enum Console {
+    static func out(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    static func err(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}
