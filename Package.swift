@@ -39,6 +39,8 @@ let package = Package(
                 "ABMSync", "ABMCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // Test helpers shared by the test targets: temporary folders, the git CLI as a reference, running the binary.
+        .target(name: "ABMTestSupport", dependencies: ["GitKit"], path: "Tests/Support"),
         .testTarget(name: "GitKitTests", dependencies: ["GitKit"]),
         .testTarget(
             name: "ABMCoreTests",
@@ -46,7 +48,7 @@ let package = Package(
                 "ABMCore", .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "ABMSyncTests", dependencies: ["ABMSync", "ABMCore", "GitKit"]),
-        .testTarget(name: "AbmsyncCLITests", dependencies: ["abmsync"]),
+        .testTarget(name: "ABMSyncTests", dependencies: ["ABMSync", "ABMCore", "GitKit", "ABMTestSupport"]),
+        .testTarget(name: "AbmsyncCLITests", dependencies: ["abmsync", "ABMTestSupport"]),
     ]
 )

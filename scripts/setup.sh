@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages abmsync builds and tests with (idempotent; quick when all are present).
+set -euo pipefail
+packages=(
+  libgit2-dev                                   # libgit2 1.5.1: every git operation
+  libcmark-gfm-dev libcmark-gfm-extensions-dev  # Markdown structure with source positions
+  git                                           # the independent reference the tests compare against
+  lighttpd nginx fcgiwrap openssh-server        # real smart-HTTP(S) and ssh remotes on loopback in tests
+  openssl ca-certificates
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "== installing: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# The test web servers and sshd are started by the tests themselves; stop the ones Debian starts.
+for s in nginx lighttpd ssh; do (service "$s" stop >/dev/null 2>&1 || true); done
+command -v swift >/dev/null || { echo "swift is not installed (expected Swift 6.x at /opt/swift)"; exit 2; }
