@@ -124,3 +124,21 @@ import Testing
         return "\(padded) \(type) \(entry.id.hex)\t\(entry.path)"
     }
 }
+
+@Suite struct TreePathTests {
+    let sandbox: Sandbox
+    init() throws { sandbox = try Sandbox() }
+
+    @Test func folderWithTrailingSlashListsLikeWithout() throws {
+        let path = try sandbox.makeRepositoryWithCLI()
+        try Files.write(path + "/accounts/emea/acme.md", "a\n")
+        try Files.write(path + "/accounts/b.md", "b\n")
+        try sandbox.commitWithCLI(path, "fixture")
+        let repository = try Repository.open(at: path)
+        let tree = try repository.commit(try #require(try repository.headCommitID())).treeID
+        let plain = try repository.treeEntries(tree, under: "accounts", recursive: true)
+        #expect(plain.map(\.path) == ["accounts/b.md", "accounts/emea", "accounts/emea/acme.md"])
+        #expect(try repository.treeEntries(tree, under: "accounts/", recursive: true) == plain)
+        #expect(try repository.treeEntries(tree, under: "", recursive: false).map(\.path) == ["accounts"])
+    }
+}
