@@ -143,3 +143,26 @@ func makeConflictedMerge(in sandbox: Sandbox) throws -> String {
     guard merge.status == 1 else { throw TestSupportError("expected a conflicted merge, got \(merge.status)") }
     return path
 }
+
+@Suite struct LinkedWorktreeTests {
+    let sandbox: Sandbox
+    init() throws { sandbox = try Sandbox() }
+
+    /// A `git worktree add` folder has a `.git` file, not a folder.
+    @Test func opensAndDiscoversLinkedWorktree() throws {
+        let main = try sandbox.makeRepositoryWithCLI()
+        try Files.write(main + "/a.md", "a\n")
+        let head = try sandbox.commitWithCLI(main, "base")
+        let linked = sandbox.path("linked")
+        try sandbox.git("worktree", "add", "-q", "-b", "feature", linked, in: main)
+        try Files.makeFolder(linked + "/sub")
+
+        let opened = try Repository.open(at: linked)
+        #expect(opened.workingDirectory == linked + "/")
+        #expect(try opened.currentBranch() == "feature")
+        #expect(try opened.headCommitID()?.hex == head)
+        let discovered = try Repository.discover(from: linked + "/sub")
+        #expect(discovered.workingDirectory == linked + "/")
+        #expect(try discovered.currentBranch() == "feature")
+    }
+}
