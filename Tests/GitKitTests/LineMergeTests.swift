@@ -115,4 +115,12 @@ struct LineMergeCase: CustomTestStringConvertible, Sendable {
         #expect(result.isClean)
         #expect(result.text == theirs)
     }
+
+    @Test(arguments: [0, -1, 70_000])
+    func unusableMarkerSizeIsAnErrorNotACrash(size: Int) {
+        let error = #expect(throws: GitError.self) {
+            try LineMerge.merge(base: [], ours: [], theirs: [], labels: ("b", "o", "t"), markerSize: size)
+        }
+        #expect(error?.code == .invalid)
+    }
 }
