@@ -22,12 +22,14 @@ extension Repository {
             parentCommits.append(commit)
         }
         var oid = git_oid()
+        // No message encoding: git writes no `encoding` header for UTF-8 (its default), so
+        // neither do we — the same commit made by git and by GitKit gets the same id.
         _ = try author.withGitSignature { (authorSig) throws(GitError) in
             try (committer ?? author).withGitSignature { (committerSig) throws(GitError) in
                 try parentCommits.withUnsafeMutableBufferPointer { (buffer) throws(GitError) in
                     try check(
                         git_commit_create(
-                            &oid, handle, reference, authorSig, committerSig, "UTF-8", message, tree,
+                            &oid, handle, reference, authorSig, committerSig, nil, message, tree,
                             buffer.count, buffer.baseAddress),
                         "record the changes", subject: reference)
                 }

@@ -34,6 +34,21 @@ public enum GitRuntime {
         }
     }
 
+    /// Where libgit2 currently looks for system, XDG and global configuration files.
+    static func configurationSearchPaths() throws(GitError) -> (system: String, xdg: String, global: String) {
+        ensureInitialised()
+        func path(_ level: git_config_level_t) throws(GitError) -> String {
+            var buffer = git_buf()
+            defer { git_buf_dispose(&buffer) }
+            try check(clibgit2_get_search_path(level.rawValue, &buffer), "read git configuration search path")
+            guard let pointer = buffer.ptr else { return "" }
+            return String(cString: pointer)
+        }
+        return (
+            try path(GIT_CONFIG_LEVEL_SYSTEM), try path(GIT_CONFIG_LEVEL_XDG), try path(GIT_CONFIG_LEVEL_GLOBAL)
+        )
+    }
+
     /// Turns libgit2's check that the repository belongs to the current user on or off.
     public static func setOwnerValidation(_ enabled: Bool) throws(GitError) {
         ensureInitialised()

@@ -91,7 +91,14 @@ public final class Index {
         defer { free(cPath) }
         entry.path = UnsafePointer(cPath)
         try check(git_index_add(handle, &entry), "stage", subject: path)
-        // git_index_add already drops the conflict stages of `path`; nothing else to clean.
+        // git_index_add only replaces the entry of the same stage: drop the conflict stages
+        // (1, 2, 3) of `path` too, or the index stays conflicted.
+        let rc = git_index_conflict_remove(handle, path)
+        if rc == GIT_ENOTFOUND.rawValue {
+            git_error_clear()
+        } else {
+            try check(rc, "mark as resolved", subject: path)
+        }
     }
 
     /// Stages the working-tree file at `path` (the repository must have a working tree).

@@ -23,7 +23,11 @@ public enum LineMerge {
         GitRuntime.ensureInitialised()
         var options = git_merge_file_options()
         try check(git_merge_file_options_init(&options, UInt32(GIT_MERGE_FILE_OPTIONS_VERSION)), "merge file")
-        options.marker_size = UInt16(markerSize)
+        // libgit2 reads 0 as "default (7)"; anything outside 1...65535 would not fit its field.
+        guard let size = UInt16(exactly: markerSize), size > 0 else {
+            throw GitError(code: .invalid, operation: "merge file", subject: "conflict marker size \(markerSize)")
+        }
+        options.marker_size = size
         if style == .diff3 { options.flags = GIT_MERGE_FILE_STYLE_DIFF3.rawValue }
         let baseLabel = strdup(labels.base)
         let ourLabel = strdup(labels.ours)
@@ -64,7 +68,9 @@ public enum LineMerge {
     private static func input(_ buffer: UnsafeBufferPointer<UInt8>, count: Int) -> git_merge_file_input {
         var input = git_merge_file_input()
         git_merge_file_input_init(&input, UInt32(GIT_MERGE_FILE_INPUT_VERSION))
-        buffer.baseAddress?.withMemoryRebound(to: CChar.self, capacity: buffer.count) { input.ptr = $0 }
+        // The pointer must outlive this function (it is used until the caller's buffer scope
+        // ends), so rebind by assumption rather than with the closure-scoped withMemoryRebound.
+        input.ptr = buffer.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
         input.size = count
         input.mode = 0o100644
         return input

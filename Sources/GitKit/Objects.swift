@@ -121,12 +121,15 @@ extension Repository {
         throws(GitError) -> [TreeEntry]
     {
         var start = treeID
-        if let folder, !folder.isEmpty {
+        // "accounts/" and "accounts" name the same folder; paths below it get one slash.
+        var folder = folder ?? ""
+        while folder.hasSuffix("/") { folder.removeLast() }
+        if !folder.isEmpty {
             guard let entry = try treeEntry(at: folder, inTree: treeID), entry.kind == .tree else { return [] }
             start = entry.id
         }
         var result: [TreeEntry] = []
-        try collectEntries(start, prefix: folder.map { $0.isEmpty ? "" : $0 + "/" } ?? "", recursive: recursive, into: &result)
+        try collectEntries(start, prefix: folder.isEmpty ? "" : folder + "/", recursive: recursive, into: &result)
         return result
     }
 
