@@ -75,11 +75,11 @@ public struct YAMLEditor {
                 continue
             }
             var line = String(lines[number])
-            if number == total, !line.hasSuffix("\n"), insertAt > total { line += lineBreak }
+            if number == total, !line.endsWithLineBreak, insertAt > total { line += lineBreak }
             out += line
         }
         if insertAt > total {
-            if let last = out.last, last != "\n", !out.isEmpty { out += lineBreak }
+            if !out.isEmpty, !out.endsWithLineBreak { out += lineBreak }
             out += block
         }
         text = out
@@ -108,13 +108,13 @@ public struct YAMLEditor {
                 comment = " " + keyLine[hash...].trimmingLineBreak()
             }
             var replacement = value.render(key: field, indent: indent, lineBreak: lineBreak)
-            if !comment.isEmpty, replacement.hasSuffix(lineBreak), !replacement.dropLast(lineBreak.count).contains("\n") {
+            if !comment.isEmpty, replacement.hasSuffix(lineBreak), !replacement.dropLast(lineBreak.count).utf8.contains(10) {
                 replacement = String(replacement.dropLast(lineBreak.count)) + comment + lineBreak
             }
             // The field's own lines: its key line and any continuation, without the comments above it.
             let end = span.lines.upperBound
             var out = lines.text(1..<span.keyLine) + replacement
-            if span.keyLine == lines.count, !lines[lines.count].hasSuffix("\n") {
+            if span.keyLine == lines.count, !lines[lines.count].endsWithLineBreak {
                 out = String(out.dropLast(lineBreak.count))
             }
             out += lines.text(end..<(lines.count + 1))
@@ -126,7 +126,7 @@ public struct YAMLEditor {
             let indent = String(repeating: " ", count: layout.entries.isEmpty ? location.keyIndent + 2 : layout.indentation)
             let insertAt = layout.trailer.lowerBound
             var before = lines.text(1..<insertAt)
-            if !before.isEmpty, !before.hasSuffix("\n") { before += lineBreak }
+            if !before.isEmpty, !before.endsWithLineBreak { before += lineBreak }
             text = before + value.render(key: field, indent: indent, lineBreak: lineBreak)
                 + lines.text(insertAt..<(lines.count + 1))
         }
@@ -265,6 +265,11 @@ extension Substring {
         while let last = s.last, last == "\n" || last == "\r\n" || last == "\r" { s = s.dropLast() }
         return String(s)
     }
+}
+
+extension StringProtocol {
+    /// True when the text ends with "\n" or "\r\n" (a Character comparison with "\n" misses "\r\n").
+    var endsWithLineBreak: Bool { utf8.reversed().first == UInt8(ascii: "\n") }
 }
 
 extension String {

@@ -106,7 +106,7 @@ public enum Initializer {
         let missing = attributes.filter { !present.contains($0) }
         guard !missing.isEmpty else { return false }
         var text = existing
-        if !text.isEmpty, !text.hasSuffix("\n") { text += "\n" }
+        if !text.isEmpty, text.utf8.last != UInt8(ascii: "\n") { text += "\n" }
         if !text.contains("# abmsync:") { text += "# abmsync: merge plans field by field and section by section\n" }
         text += missing.joined(separator: "\n") + "\n"
         try FileSystem.writeAtomically(text, to: path)
