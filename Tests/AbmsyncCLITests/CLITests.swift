@@ -1,0 +1,96 @@
+import ABMTestSupport
+import Foundation
+import Testing
+
+/// Runs the built `abmsync` binary the way a person does, and checks what it prints and its exit code.
+@Suite struct CLITests {
+    static let binary: String = {
+        let besideRunner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent("abmsync").path
+        if FileManager.default.isExecutableFile(atPath: besideRunner) { return besideRunner }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/abmsync").path
+    }()
+
+    static func abmsync(_ arguments: [String], in directory: String) -> ProcessOutput {
+        runProcess(
+            binary, arguments, in: directory,
+            environment: GitCLI.environment(home: directory).merging(["ABMSYNC_TODAY": "2026-11-22"]) { $1 })
+    }
+
+    @Test func initThenNewThenValidate() throws {
+        let temp = TemporaryDirectory()
+        let first = Self.abmsync(["init", "plans"], in: temp.path)
+        #expect(first.status == 0, "\(first.combined)")
+        #expect(first.stdout.contains("Created plan repository"))
+        #expect(first.stdout.contains("installed the pre-commit hook"))
+        let again = Self.abmsync(["init", "plans"], in: temp.path)
+        #expect(again.status == 0)
+        #expect(again.stdout.hasSuffix("is already an abmsync plan repository; nothing changed.\n"))
+
+        let plans = temp.file("plans")
+        let added = Self.abmsync(
+            ["new", "account", "acme-corp", "--name", "Acme Corp", "--tier", "1", "--ae", "jane", "--marketer", "sam",
+             "--sponsor", "vp", "--acv", "450000"], in: plans)
+        #expect(added.status == 0, "\(added.combined)")
+        #expect(added.stdout.hasPrefix("Acme Corp: added as tier 1 (Strategic (1:1))\n  wrote accounts.yaml\n  wrote accounts/acme-corp.md\n"))
+        let cluster = Self.abmsync(["new", "cluster", "fintech-emea", "--name", "Fintech EMEA", "--owner", "sam"], in: plans)
+        #expect(cluster.status == 0, "\(cluster.combined)")
+        let programme = Self.abmsync(["new", "program", "mid-market-na", "--owner", "ops"], in: plans)
+        #expect(programme.status == 0, "\(programme.combined)")
+        let wrongOwner = Self.abmsync(["new", "programme", "emea", "--owner", "sam"], in: plans)
+        #expect(wrongOwner.status == 2)
+        #expect(wrongOwner.stderr.contains("cannot be owner: team.yaml does not give them the 'marketing-ops' role"))
+
+        let valid = Self.abmsync(["validate", "--quiet-ok", "--staged"], in: plans)
+        #expect(valid.status == 0, "\(valid.combined)")
+    }
+
+    @Test func exitCodesFollowOneConvention() throws {
+        let temp = TemporaryDirectory()
+        // 64: the command line is wrong.
+        let usage = Self.abmsync(["new", "account", "x", "--tier", "9"], in: temp.path)
+        #expect(usage.status == 64)
+        #expect(usage.stderr.contains("--tier must be 1 (strategic), 2 (cluster) or 3 (programmatic)"))
+        // 2: abmsync could not work here.
+        let notRepo = Self.abmsync(["validate"], in: temp.path)
+        #expect(notRepo.status == 2)
+        #expect(notRepo.stderr.hasPrefix("error: '"))
+        #expect(notRepo.stderr.contains("hint: run 'abmsync init'"))
+        // 1: the plans need attention.
+        _ = Self.abmsync(["init", "p"], in: temp.path)
+        temp.write("p/accounts.yaml", "accounts:\n  acme:\n    tier: 1\n    tier: 2\n")
+        let broken = Self.abmsync(["validate"], in: temp.file("p"))
+        #expect(broken.status == 1)
+        #expect(broken.stdout.contains("accounts.yaml:4:5: error[yaml-duplicate-key]: duplicate key 'tier' (lines 3 and 4)"))
+        // 0 with --help.
+        #expect(Self.abmsync(["--help"], in: temp.path).status == 0)
+    }
+
+    @Test func helpExplainsEveryCommandInPlanTerms() {
+        let temp = TemporaryDirectory()
+        let help = Self.abmsync(["--help"], in: temp.path).stdout
+        for command in ["init", "new", "validate", "hooks"] { #expect(help.contains("  \(command) "), "\(command)") }
+        #expect(help.contains("64  the command line was wrong"))
+        let newHelp = Self.abmsync(["new", "account", "--help"], in: temp.path).stdout
+        #expect(newHelp.contains("1 strategic (1:1), 2 cluster (1:few), 3 programmatic"))
+        let completion = Self.abmsync(["--generate-completion-script", "bash"], in: temp.path)
+        #expect(completion.status == 0 && completion.stdout.contains("_abmsync"))
+    }
+
+    @Test func theInstalledHookRefusesABrokenCommitAndAcceptsAGoodOne() throws {
+        let temp = TemporaryDirectory()
+        _ = Self.abmsync(["init", "p"], in: temp.path)
+        let plans = temp.file("p")
+        temp.write("p/accounts.yaml", "accounts:\n  acme:\n    tier: [1\n")
+        GitCLI.run(["add", "accounts.yaml"], in: plans)
+        let refused = GitCLI.run(["commit", "-m", "broken"], in: plans)
+        #expect(refused.status != 0)
+        #expect(refused.combined.contains("accounts.yaml:"))
+        temp.write("p/accounts.yaml", "accounts:\n  acme:\n    name: Acme\n    tier: 3\n")
+        GitCLI.run(["add", "accounts.yaml"], in: plans)
+        let accepted = GitCLI.run(["commit", "-q", "-m", "good"], in: plans)
+        #expect(accepted.status == 0, "\(accepted.combined)")
+    }
+}
