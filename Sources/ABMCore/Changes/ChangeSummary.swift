@@ -1,0 +1,226 @@
+/// What changed between two versions of a plan repository, in plan terms: accounts added or removed,
+/// field changes ("Acme Corp: stage evaluation → negotiation"), plans created or deleted and which
+/// sections of a plan were edited. Used for pull reports, generated commit messages and reviews.
+public struct PlanChange: Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: Hashable, Sendable {
+        case accountAdded(tier: Int?)
+        case accountRemoved
+        case fieldChanged(field: String, old: String?, new: String?)
+        case planAdded
+        case planRemoved
+        case planEdited(sections: [String], frontMatter: [String])
+        case fileEdited
+    }
+
+    /// The account id, plan path or file path the change is about.
+    public var subject: String
+    /// A name for it people recognise ("Acme Corp", "Fintech EMEA cluster plan").
+    public var subjectName: String
+    public var kind: Kind
+
+    public var description: String {
+        switch kind {
+        case .accountAdded(let tier):
+            return "\(subjectName): added" + (tier.map { " as tier \($0)" } ?? "")
+        case .accountRemoved:
+            return "\(subjectName): removed from the account list"
+        case .fieldChanged(let field, let old, let new):
+            switch (old, new) {
+            case (nil, let new?): return "\(subjectName): \(field) set to \(new)"
+            case (let old?, nil): return "\(subjectName): \(field) \(old) removed"
+            default: return "\(subjectName): \(field) \(old ?? "") → \(new ?? "")"
+            }
+        case .planAdded: return "\(subjectName): created"
+        case .planRemoved: return "\(subjectName): deleted"
+        case .planEdited(let sections, let frontMatter):
+            var parts: [String] = []
+            if !sections.isEmpty { parts.append(sections.joined(separator: ", ") + " edited") }
+            if !frontMatter.isEmpty { parts.append(frontMatter.joined(separator: ", ") + " changed") }
+            return "\(subjectName): " + (parts.isEmpty ? "edited" : parts.joined(separator: "; "))
+        case .fileEdited: return "\(subjectName): edited"
+        }
+    }
+}
+
+public enum ChangeSummary {
+    /// Compares the abmsync files of two snapshots. `paths` limits the comparison to files known to
+    /// differ (from a tree diff); nil compares every abmsync file.
+    public static func compare(old: some WorkspaceSource, new: some WorkspaceSource, paths: [String]? = nil) -> [PlanChange] {
+        var changes: [PlanChange] = []
+        let candidates = paths ?? allPaths(old) + allPaths(new)
+        var seen: Set<String> = []
+        let newAccountsNames = accountNames(new)
+        for path in candidates where seen.insert(path).inserted && WorkspaceFile.isPlanData(path) {
+            let before = (try? old.read(path)) ?? nil
+            let after = (try? new.read(path)) ?? nil
+            guard before != after else { continue }
+            if path == WorkspaceFile.accounts {
+                changes += compareAccounts(before, after)
+            } else if let kind = WorkspaceFile.planKind(of: path) {
+                let id = String(path.split(separator: "/").last?.dropLast(3) ?? "")
+                let name = planName(kind: kind, id: id, accountNames: newAccountsNames)
+                switch (before, after) {
+                case (nil, _?): changes.append(PlanChange(subject: path, subjectName: name, kind: .planAdded))
+                case (_?, nil): changes.append(PlanChange(subject: path, subjectName: name, kind: .planRemoved))
+                case (let b?, let a?):
+                    changes.append(PlanChange(subject: path, subjectName: name, kind: comparePlans(b, a)))
+                default: break
+                }
+            } else {
+                changes.append(PlanChange(subject: path, subjectName: path, kind: .fileEdited))
+            }
+        }
+        return changes
+    }
+
+    static func allPaths(_ source: some WorkspaceSource) -> [String] {
+        var paths = [WorkspaceFile.policy, WorkspaceFile.team, WorkspaceFile.accounts]
+        for kind in Plan.Kind.allCases {
+            paths += ((try? source.list(kind.folder)) ?? []).filter { $0.hasSuffix(".md") }.map { "\(kind.folder)/\($0)" }
+        }
+        return paths
+    }
+
+    static func accountNames(_ source: some WorkspaceSource) -> [String: String] {
+        guard let bytes = (try? source.read(WorkspaceFile.accounts)) ?? nil, let root = parse(bytes) else { return [:] }
+        var names: [String: String] = [:]
+        for entry in root["accounts"]?.entries ?? [] {
+            names[entry.key] = entry.value["name"]?.scalar?.text ?? entry.key
+        }
+        return names
+    }
+
+    static func planName(kind: Plan.Kind, id: String, accountNames: [String: String]) -> String {
+        switch kind {
+        case .account: return "\(accountNames[id] ?? id) plan"
+        case .cluster: return "\(id) cluster plan"
+        case .program: return "\(id) programme plan"
+        }
+    }
+
+    static func parse(_ bytes: [UInt8]) -> YAMLNode? {
+        guard let text = try? PlanText.decode(bytes) else { return nil }
+        return (try? YAMLParser.parse(text)) ?? nil
+    }
+
+    static func compareAccounts(_ before: [UInt8]?, _ after: [UInt8]?) -> [PlanChange] {
+        let old = before.flatMap(parse)?["accounts"]?.entries ?? []
+        let new = after.flatMap(parse)?["accounts"]?.entries ?? []
+        guard !(old.isEmpty && new.isEmpty) else {
+            return [PlanChange(subject: WorkspaceFile.accounts, subjectName: WorkspaceFile.accounts, kind: .fileEdited)]
+        }
+        var oldByID: [String: YAMLNode] = [:]
+        for entry in old { oldByID[entry.key] = entry.value }
+        var newIDs: Set<String> = []
+        var changes: [PlanChange] = []
+        for entry in new {
+            newIDs.insert(entry.key)
+            let name = entry.value["name"]?.scalar?.text ?? entry.key
+            guard let previous = oldByID[entry.key] else {
+                changes.append(
+                    PlanChange(subject: entry.key, subjectName: name, kind: .accountAdded(tier: entry.value["tier"]?.scalar?.integer)))
+                continue
+            }
+            guard !previous.sameValue(as: entry.value) else { continue }
+            var fields: [String] = []
+            var fieldSet: Set<String> = []
+            for field in (previous.entries ?? []) + (entry.value.entries ?? []) where fieldSet.insert(field.key).inserted {
+                fields.append(field.key)
+            }
+            for field in fields {
+                let a = previous[field]
+                let b = entry.value[field]
+                if let a, let b, a.sameValue(as: b) { continue }
+                changes.append(
+                    PlanChange(
+                        subject: entry.key, subjectName: name,
+                        kind: .fieldChanged(field: field, old: a.map(\.summaryText), new: b.map(\.summaryText))))
+            }
+        }
+        for entry in old where !newIDs.contains(entry.key) {
+            changes.append(
+                PlanChange(subject: entry.key, subjectName: entry.value["name"]?.scalar?.text ?? entry.key, kind: .accountRemoved))
+        }
+        return changes
+    }
+
+    static func comparePlans(_ before: [UInt8], _ after: [UInt8]) -> PlanChange.Kind {
+        guard let a = try? PlanText.decode(before), let b = try? PlanText.decode(after) else { return .fileEdited }
+        let (aFront, aSections) = split(a)
+        let (bFront, bSections) = split(b)
+        var sections: [String] = []
+        var titles: [String] = []
+        var seen: Set<String> = []
+        for (title, _) in aSections + bSections where seen.insert(title).inserted { titles.append(title) }
+        let aMap = Dictionary(aSections, uniquingKeysWith: { $0 + $1 })
+        let bMap = Dictionary(bSections, uniquingKeysWith: { $0 + $1 })
+        for title in titles where aMap[title] != bMap[title] { sections.append(title) }
+        var keys: [String] = []
+        let aEntries = aFront?.entries ?? []
+        let bEntries = bFront?.entries ?? []
+        var keySeen: Set<String> = []
+        for entry in aEntries + bEntries where keySeen.insert(entry.key).inserted {
+            let x = aFront?[entry.key]
+            let y = bFront?[entry.key]
+            if let x, let y, x.sameValue(as: y) { continue }
+            keys.append(entry.key)
+        }
+        return .planEdited(sections: sections, frontMatter: keys)
+    }
+
+    /// Front matter and (title, text) per `##` section, with the part above the first section as "(top)".
+    static func split(_ text: String) -> (YAMLNode?, [(String, String)]) {
+        let lines = TextLines(text)
+        var front: YAMLNode?
+        var bodyStart = 1
+        if case .found(let yaml, let body) = FrontMatter.split(lines) {
+            front = (try? YAMLParser.parse(lines.text(yaml))) ?? nil
+            bodyStart = body
+        }
+        let outline = MarkdownOutline(markdown: lines.text(bodyStart..<(lines.count + 1)))
+        let headings = outline.headings.filter { $0.level <= 2 }
+        var sections: [(String, String)] = []
+        var start = bodyStart
+        var title = "(top)"
+        for heading in headings where heading.level == 2 {
+            let line = heading.line + bodyStart - 1
+            sections.append((title, lines.text(start..<line)))
+            title = heading.title
+            start = line
+        }
+        sections.append((title, lines.text(start..<(lines.count + 1))))
+        return (front, sections)
+    }
+}
+
+extension YAMLNode {
+    /// Equal as data: same structure and scalar texts, whatever the positions or quoting.
+    public func sameValue(as other: YAMLNode) -> Bool {
+        switch (content, other.content) {
+        case (.scalar(let a), .scalar(let b)):
+            return a.text == b.text && (a.isNull == b.isNull)
+        case (.mapping(let a), .mapping(let b)):
+            guard a.count == b.count else { return false }
+            for (x, y) in zip(a, b) where x.key != y.key || !x.value.sameValue(as: y.value) { return false }
+            return true
+        case (.sequence(let a), .sequence(let b)):
+            guard a.count == b.count else { return false }
+            for (x, y) in zip(a, b) where !x.sameValue(as: y) { return false }
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// A short rendering for messages: the scalar text, `[a, b]` for short lists, "(n items)" otherwise.
+    public var summaryText: String {
+        switch content {
+        case .scalar(let s): return s.isNull ? "(empty)" : s.text
+        case .sequence(let items):
+            let texts = items.compactMap { $0.scalar?.text }
+            if texts.count == items.count, texts.joined().count < 60 { return "[" + texts.joined(separator: ", ") + "]" }
+            return "(\(items.count) items)"
+        case .mapping(let entries): return "(\(entries.count) fields)"
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Testing
+
+@testable import ABMCore
+
+@Suite struct ChangeSummaryTests {
+    let before = MemorySource([
+        "accounts.yaml": """
+            accounts:
+              acme-corp:
+                name: Acme Corp
+                tier: 2
+                stage: evaluation
+                ae: jane
+              globex:
+                name: Globex
+                tier: 3
+            """,
+        "accounts/acme-corp.md": "---\naccount: acme-corp\nkpis: {pipeline: 1}\n---\n# Acme\n\n## Summary\nA\n\n## Plays\n- [ ] one\n",
+        "clusters/old.md": "---\ncluster: old\n---\n",
+    ])
+
+    let after = MemorySource([
+        "accounts.yaml": """
+            accounts:
+              acme-corp:
+                name: Acme Corp
+                tier: 1        # promoted
+                stage: negotiation
+                marketer: sam
+              initech:
+                name: Initech
+                tier: 3
+            """,
+        "accounts/acme-corp.md": "---\naccount: acme-corp\nkpis: {pipeline: 2}\n---\n# Acme\n\n## Summary\nA\n\n## Plays\n- [x] one\n",
+    ])
+
+    @Test func changesAreToldInPlanTerms() {
+        let lines = ChangeSummary.compare(old: before, new: after).map(\.description)
+        #expect(
+            lines == [
+                "Acme Corp: tier 2 → 1",
+                "Acme Corp: stage evaluation → negotiation",
+                "Acme Corp: ae jane removed",
+                "Acme Corp: marketer set to sam",
+                "Initech: added as tier 3",
+                "Globex: removed from the account list",
+                "Acme Corp plan: Plays edited; kpis changed",
+                "old cluster plan: deleted",
+            ])
+    }
+
+    @Test func identicalSnapshotsHaveNoChanges() {
+        #expect(ChangeSummary.compare(old: before, new: before).isEmpty)
+    }
+}
