@@ -1,0 +1,117 @@
+internal import CLibGit2
+#if canImport(Glibc)
+    internal import Glibc
+#else
+    internal import Darwin
+#endif
+
+/// How two histories relate, before merging them.
+public enum MergeRelation: Equatable, Sendable {
+    /// `theirs` is already contained in `ours`.
+    case upToDate
+    /// `ours` is contained in `theirs`: just move forward.
+    case fastForward
+    /// Both have commits the other lacks; `base` is their common ancestor (nil: unrelated histories).
+    case diverged(base: ObjectID?)
+}
+
+extension Repository {
+    public func relation(ours: ObjectID, theirs: ObjectID) throws(GitError) -> MergeRelation {
+        if ours == theirs { return .upToDate }
+        let base = try mergeBase(ours, theirs)
+        if base == theirs { return .upToDate }
+        if base == ours { return .fastForward }
+        return .diverged(base: base)
+    }
+
+    /// Merges three trees in memory (nothing on disk changes). The returned index holds the merged
+    /// entries and, for paths libgit2 could not merge, conflict entries (stages 1–3).
+    public func mergeTrees(base: ObjectID?, ours: ObjectID, theirs: ObjectID) throws(GitError) -> Index {
+        var options = git_merge_options()
+        try check(git_merge_options_init(&options, UInt32(GIT_MERGE_OPTIONS_VERSION)), "prepare merge")
+        // Keep going on conflicts; we resolve abmsync's files ourselves.
+        options.flags = 0
+        var baseTree: OpaquePointer?
+        var ourTree: OpaquePointer?
+        var theirTree: OpaquePointer?
+        defer {
+            git_tree_free(baseTree)
+            git_tree_free(ourTree)
+            git_tree_free(theirTree)
+        }
+        if let base {
+            var raw = base.raw
+            try check(git_tree_lookup(&baseTree, handle, &raw), "read folder", subject: base.short)
+        }
+        var o = ours.raw
+        try check(git_tree_lookup(&ourTree, handle, &o), "read folder", subject: ours.short)
+        var t = theirs.raw
+        try check(git_tree_lookup(&theirTree, handle, &t), "read folder", subject: theirs.short)
+        var index: OpaquePointer?
+        try check(git_merge_trees(&index, handle, baseTree, ourTree, theirTree, &options), "merge changes")
+        guard let index else { throw GitError(code: .generic, operation: "merge changes") }
+        return Index(handle: index, repository: self)
+    }
+
+    /// Paths whose content differs between two trees (added, removed or modified files).
+    public func changedPaths(from old: ObjectID?, to new: ObjectID?) throws(GitError) -> [String] {
+        var oldTree: OpaquePointer?
+        var newTree: OpaquePointer?
+        defer {
+            git_tree_free(oldTree)
+            git_tree_free(newTree)
+        }
+        if let old {
+            var raw = old.raw
+            try check(git_tree_lookup(&oldTree, handle, &raw), "read folder", subject: old.short)
+        }
+        if let new {
+            var raw = new.raw
+            try check(git_tree_lookup(&newTree, handle, &raw), "read folder", subject: new.short)
+        }
+        var diff: OpaquePointer?
+        try check(git_diff_tree_to_tree(&diff, handle, oldTree, newTree, nil), "compare versions")
+        defer { git_diff_free(diff) }
+        var paths: [String] = []
+        let count = git_diff_num_deltas(diff)
+        for position in 0..<count {
+            guard let delta = git_diff_get_delta(diff, position) else { continue }
+            if let path = delta.pointee.new_file.path ?? delta.pointee.old_file.path { paths.append(String(cString: path)) }
+        }
+        return paths
+    }
+
+    /// Records that a merge with `theirs` is under way (MERGE_HEAD and MERGE_MSG), as `git merge` does
+    /// when it stops on conflicts, so `git status` and `git commit` finish it the usual way.
+    public func recordMergeInProgress(theirs: ObjectID, message: String) throws(GitError) {
+        try writeStateFile("MERGE_HEAD", theirs.hex + "\n")
+        try writeStateFile("MERGE_MSG", message)
+        try writeStateFile("MERGE_MODE", "no-ff")
+    }
+
+    /// The commit a stopped merge was merging, if any (MERGE_HEAD).
+    public func mergeHead() throws(GitError) -> ObjectID? {
+        guard let text = readStateFile("MERGE_HEAD") else { return nil }
+        return ObjectID(hex: String(text.prefix(40)))
+    }
+
+    private func writeStateFile(_ name: String, _ content: String) throws(GitError) {
+        let path = gitDirectory + name
+        guard let file = fopen(path, "wb") else {
+            throw GitError(code: .generic, operation: "record merge state", subject: path)
+        }
+        let bytes = Array(content.utf8)
+        let written = fwrite(bytes, 1, bytes.count, file)
+        fclose(file)
+        if written != bytes.count { throw GitError(code: .generic, operation: "record merge state", subject: path) }
+    }
+
+    private func readStateFile(_ name: String) -> String? {
+        let path = gitDirectory + name
+        guard let file = fopen(path, "rb") else { return nil }
+        defer { fclose(file) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = fread(&buffer, 1, buffer.count, file)
+        return String(decoding: buffer[0..<n], as: UTF8.self)
+    }
+}
