@@ -13,6 +13,8 @@ public enum AbmsyncError: Error, Sendable {
     case notFound(what: String, hint: String?)
     case identityMissing(hint: String)
     case editFailed(file: String, reason: String, hint: String?)
+    /// The plans have errors, so abmsync will not record or send them.
+    case validationFailed([Finding])
 
     /// `error: <what failed>: <why>` plus optional `  --> where`, `  hint: how to fix` and `  caused by:` lines.
     public var rendered: String {
@@ -42,6 +44,11 @@ public enum AbmsyncError: Error, Sendable {
         case .identityMissing(let hint):
             lines.append("error: your git identity is not set, so abmsync cannot record who made the changes")
             lines.append("  hint: \(hint)")
+        case .validationFailed(let findings):
+            lines.append("error: the plans have \(findings.count) error\(findings.count == 1 ? "" : "s"); nothing was recorded or sent")
+            for finding in findings.prefix(20) { lines.append("  " + finding.formatted) }
+            if findings.count > 20 { lines.append("  … and \(findings.count - 20) more (abmsync validate lists them all)") }
+            lines.append("  hint: fix them (abmsync validate shows each with how to fix), then try again")
         case .editFailed(let file, let reason, let hint):
             lines.append("error: cannot edit '\(file)': \(reason)")
             if let hint { lines.append("  hint: \(hint)") }

@@ -41,6 +41,15 @@ public enum ValidateUseCase {
                 throw .git(error, hint: error.code == .notFound ? "check the revision name with 'git log --oneline'" : nil)
             }
         }
-        return ValidationReport(findings: load.findings)
+        return report(for: load, today: today)
+    }
+
+    /// Every finding for a loaded workspace: what the loader met, then the rules.
+    public static func report(for load: WorkspaceLoad, today: PlanDate) -> ValidationReport {
+        ValidationReport(findings: load.findings)
+    }
+
+    public static func report(for source: some WorkspaceSource, today: PlanDate) -> ValidationReport {
+        report(for: WorkspaceLoader.load(from: source), today: today)
     }
 }

@@ -1,0 +1,107 @@
+import ABMCore
+import Foundation
+import GitKit
+
+/// The person behind the local git identity, checked against team.yaml.
+public struct TeamIdentity: Sendable {
+    public var signature: Signature
+    public var person: Person
+}
+
+extension PlanRepository {
+    /// The local git identity, matched to a person in team.yaml by email. Fails (before anything is
+    /// written) when the identity is missing or matches nobody.
+    public func teamIdentity(team: Team) throws(AbmsyncError) -> TeamIdentity {
+        let signature = try identity()
+        guard let person = team.person(withEmail: signature.email) else {
+            let known = team.people.compactMap { $0.email }.prefix(5).joined(separator: ", ")
+            throw .invalidArgument(
+                "your git email '\(signature.email)' matches nobody in team.yaml",
+                hint: "set the email team.yaml lists for you: git config user.email you@example.com"
+                    + (known.isEmpty ? "" : " (team.yaml has: \(known)\(team.people.count > 5 ? ", …" : ""))")
+                    + "; or ask an admin to add you to team.yaml")
+        }
+        return TeamIdentity(signature: signature, person: person)
+    }
+
+    /// Paths with uncommitted changes (staged or not), untracked files included.
+    public func changedFiles() throws(AbmsyncError) -> [FileStatus] {
+        do {
+            return try git.status()
+        } catch {
+            throw .git(error)
+        }
+    }
+
+    /// What the working tree changes relative to the last commit, in plan terms.
+    public func localChanges() throws(AbmsyncError) -> [PlanChange] {
+        let changed = try changedFiles().map(\.path)
+        guard !changed.isEmpty else { return [] }
+        do {
+            let working = WorkingTreeSource(root: root)
+            guard let head = try git.headCommitID() else {
+                return ChangeSummary.compare(old: MemorySource([:]), new: working, paths: changed)
+            }
+            return ChangeSummary.compare(old: try CommitSource(repository: git, commit: head), new: working, paths: changed)
+        } catch {
+            throw .git(error)
+        }
+    }
+
+    /// Records every local change (abmsync files and anything else the team keeps here) as one commit
+    /// whose message says what changed in plan terms. Refuses when the staged plans have errors.
+    /// Returns nil when there was nothing to record.
+    public func commitLocalChanges(as identity: Signature, today: PlanDate, subjectPrefix: String? = nil) throws(AbmsyncError)
+        -> (commit: ObjectID, changes: [PlanChange])?
+    {
+        let changes = try localChanges()
+        let statuses = try changedFiles()
+        guard !statuses.isEmpty else { return nil }
+        do {
+            let index = try git.index()
+            try index.addAll()
+            if index.hasConflicts {
+                throw AbmsyncError.invalidArgument(
+                    "there are unresolved conflicts", hint: "run 'abmsync conflicts' to see them and 'abmsync resolve' to settle them")
+            }
+            let staged = try StagedSource(repository: git)
+            let errors = ValidateUseCase.report(for: staged, today: today).findings.filter { $0.severity == .error }
+            if !errors.isEmpty {
+                throw AbmsyncError.validationFailed(errors)
+            }
+            try index.write()
+            let tree = try index.writeTree(to: git)
+            let parent = try git.headCommitID()
+            if let parent, try git.commit(parent).treeID == tree { return nil }
+            let message = CommitMessage.make(changes: changes, prefix: subjectPrefix)
+            let id = try git.createCommit(
+                tree: tree, parents: parent.map { [$0] } ?? [], message: message, author: identity)
+            return (id, changes)
+        } catch let error as AbmsyncError {
+            throw error
+        } catch let error as GitError {
+            throw .git(error)
+        } catch {
+            throw .invalidArgument("\(error)", hint: nil)
+        }
+    }
+}
+
+/// Commit messages in plan terms: a subject line a salesperson understands, then one line per change.
+public enum CommitMessage {
+    public static func make(changes: [PlanChange], prefix: String? = nil) -> String {
+        let lines = changes.map(\.description)
+        var subject: String
+        switch lines.count {
+        case 0: subject = "Update plans"
+        case 1: subject = lines[0]
+        default:
+            let joined = lines.prefix(2).joined(separator: "; ")
+            subject = lines.count > 2 ? joined + " (+\(lines.count - 2) more)" : joined
+        }
+        if subject.count > 100 { subject = String(subject.prefix(97)) + "…" }
+        if let prefix { subject = prefix + subject }
+        guard lines.count > 1 else { return subject + "\n" }
+        return subject + "\n\n" + lines.map { "- " + $0 }.joined(separator: "\n") + "\n"
+    }
+}
