@@ -13,7 +13,12 @@ enum MergeCheck {
             return sameData(merged, ours) ? nil : "\(here) should hold ours' value"
         }
         // Both changed, differently: only a merge one level down is acceptable.
-        guard let ours, let theirs, let merged else { return "\(here) was changed on both sides" }
+        guard let ours, let theirs, var merged else { return "\(here) was changed on both sides" }
+        if merged.scalar?.isNull == true {
+            // Every entry removed leaves `key:` with nothing under it: an empty mapping or list.
+            if ours.entries != nil, theirs.entries != nil { merged.content = .mapping([]) }
+            if ours.items != nil, theirs.items != nil { merged.content = .sequence([]) }
+        }
         switch (ours.content, theirs.content, merged.content) {
         case (.mapping(let o), .mapping(let t), .mapping(let m)):
             let b = base?.entries ?? []
