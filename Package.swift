@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(
             name: "ABMCoreTests",
             dependencies: [
-                "ABMCore", .product(name: "PropertyBased", package: "swift-property-based"),
+                "ABMCore", "GitKit", .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "ABMSyncTests", dependencies: ["ABMSync", "ABMCore", "GitKit", "ABMTestSupport"]),
