@@ -41,7 +41,7 @@ let package = Package(
             ]),
         // Test helpers shared by the test targets: temporary folders, the git CLI as a reference, running the binary.
         .target(name: "ABMTestSupport", dependencies: ["GitKit"], path: "Tests/Support"),
-        .testTarget(name: "GitKitTests", dependencies: ["GitKit"]),
+        .testTarget(name: "GitKitTests", dependencies: ["GitKit", "ABMTestSupport"]),
         .testTarget(
             name: "ABMCoreTests",
             dependencies: [

@@ -102,7 +102,7 @@ public enum GitCLI {
 /// URLs). Call before any libgit2 use in a test process.
 public enum GitIsolation {
     private static let emptyConfigFolder: String = {
-        let folder = NSTemporaryDirectory() + "/abmsync-empty-git-config-\(getpid())"
+        let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("abmsync-empty-git-config-\(getpid())").path
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         return folder
     }()

@@ -1,3 +1,4 @@
+import ABMTestSupport
 import Foundation
 @testable import GitKit
 
@@ -5,17 +6,13 @@ import Foundation
 /// configuration search paths point at an empty folder, so neither /etc/gitconfig (which on the
 /// development machines rewrites URLs with `url.insteadOf`) nor ~/.gitconfig reaches the tests.
 enum TestEnvironment {
-    /// The empty folder libgit2 searches for system, XDG and global configuration.
+    /// The empty folder libgit2 searches for system, XDG and global configuration, shared with every
+    /// other test target in the process (they all run in one process, so there must be one setting).
     static let configurationSearchPath: String = {
-        let path: String
-        do {
-            path = try makeTemporaryFolder(prefix: "gitkit-tests-noconfig")
-            try GitRuntime.isolateConfiguration(searchPath: path)
-        } catch {
-            fatalError("cannot isolate libgit2 from the machine's git configuration: \(error)")
+        guard GitIsolation.apply() else {
+            fatalError("cannot isolate libgit2 from the machine's git configuration")
         }
-        atexit { rmdir(TestEnvironment.configurationSearchPath) }
-        return path
+        return GitIsolation.configFolder
     }()
 
     /// Call before using libgit2 in a test; cheap after the first call.
