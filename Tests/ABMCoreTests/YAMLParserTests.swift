@@ -92,3 +92,15 @@ import Testing
         #expect((try? PlanText.decode(Array("\u{FEFF}a: 1".utf8))) == "a: 1")
     }
 }
+
+extension YAMLParserTests {
+    @Test func flowCollectionsAreToldApartFromBlockOnes() throws {
+        let root = try #require(try YAMLParser.parse("a: {x: 1}\nb:\n  x: 1\nc: [1, 2]\nd:\n  - 1\ne: { }\n"))
+        #expect(root["a"]?.isFlow == true)
+        #expect(root["b"]?.isFlow == false)
+        #expect(root["c"]?.isFlow == true)
+        #expect(root["d"]?.isFlow == false)
+        #expect(root["e"]?.isFlow == true)
+        #expect(root.isFlow == false)
+    }
+}

@@ -44,13 +44,41 @@ public enum YAMLParser {
         }
         guard let root else { return nil }
         var budget = nodeBudget
+        let flow = FlowDetector(body)
         // The parser owns the anchors: keep it alive while we look for them.
         return try withExtendedLifetime(parser) { () throws(YAMLParseError) -> YAMLNode in
-            try convert(root, budget: &budget)
+            try convert(root, budget: &budget, flow: flow)
         }
     }
 
-    private static func convert(_ node: Node, budget: inout Int) throws(YAMLParseError) -> YAMLNode {
+    /// Yams reports a collection's style from its end event, which carries none, so flow style
+    /// (`{…}`, `[…]`) is read from the text at the node's start instead.
+    private struct FlowDetector {
+        let bytes: [UInt8]
+        let lineStarts: [Int]
+
+        init(_ text: String) {
+            bytes = Array(text.utf8)
+            var starts = [0]
+            for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
+            lineStarts = starts
+        }
+
+        func isFlow(line: Int, column: Int) -> Bool {
+            guard line >= 1, line <= lineStarts.count else { return false }
+            var offset = lineStarts[line - 1]
+            var scalars = 1
+            while scalars < column, offset < bytes.count {
+                offset += 1
+                while offset < bytes.count, bytes[offset] & 0xC0 == 0x80 { offset += 1 }
+                scalars += 1
+            }
+            guard offset < bytes.count else { return false }
+            return bytes[offset] == UInt8(ascii: "{") || bytes[offset] == UInt8(ascii: "[")
+        }
+    }
+
+    private static func convert(_ node: Node, budget: inout Int, flow: FlowDetector) throws(YAMLParseError) -> YAMLNode {
         budget -= 1
         let line = node.mark?.line ?? 1
         let column = node.mark?.column ?? 1
@@ -70,21 +98,21 @@ public enum YAMLParser {
             var entries: [YAMLEntry] = []
             entries.reserveCapacity(mapping.count)
             for (key, value) in mapping {
-                let keyNode = try convert(key, budget: &budget)
+                let keyNode = try convert(key, budget: &budget, flow: flow)
                 if keyNode.scalar?.text == "<<", keyNode.scalar?.style == .plain {
                     throw YAMLParseError(
                         line: keyNode.line, column: keyNode.column, message: "YAML merge keys (<<) are not allowed",
                         hint: "write the fields out in full", rule: "yaml-anchor")
                 }
-                entries.append(YAMLEntry(keyNode: keyNode, value: try convert(value, budget: &budget)))
+                entries.append(YAMLEntry(keyNode: keyNode, value: try convert(value, budget: &budget, flow: flow)))
             }
-            return YAMLNode(.mapping(entries), line: line, column: column, isFlow: mapping.style == .flow)
+            return YAMLNode(.mapping(entries), line: line, column: column, isFlow: flow.isFlow(line: line, column: column))
         case .sequence(let sequence):
             if sequence.anchor != nil { throw anchorError(line: line, column: column) }
             var items: [YAMLNode] = []
             items.reserveCapacity(sequence.count)
-            for item in sequence { items.append(try convert(item, budget: &budget)) }
-            return YAMLNode(.sequence(items), line: line, column: column, isFlow: sequence.style == .flow)
+            for item in sequence { items.append(try convert(item, budget: &budget, flow: flow)) }
+            return YAMLNode(.sequence(items), line: line, column: column, isFlow: flow.isFlow(line: line, column: column))
         case .alias:
             throw anchorError(line: line, column: column)
         }
