@@ -1,0 +1,86 @@
+import ABMCore
+import GitKit
+
+/// Merges another commit into HEAD the abmsync way: libgit2 merges the trees, and every abmsync file
+/// that conflicts or changed on both sides goes through the structure-aware merge.
+public enum CommitMerger {
+    public enum Outcome {
+        case upToDate
+        /// HEAD can simply move forward to `theirs`.
+        case fastForward(ObjectID)
+        /// A merged tree with no conflict, ready to commit.
+        case merged(tree: ObjectID)
+        /// Conflicts remain: `tree` holds every merged file, the conflicted ones with markers.
+        case conflicted(tree: ObjectID, conflicts: [MergeConflict])
+    }
+
+    public static func merge(_ repository: Repository, ours: ObjectID, theirs: ObjectID) throws(AbmsyncError) -> Outcome {
+        do {
+            let base: ObjectID?
+            switch try repository.relation(ours: ours, theirs: theirs) {
+            case .upToDate: return .upToDate
+            case .fastForward: return .fastForward(theirs)
+            case .diverged(let b): base = b
+            }
+            let baseTree = try base.map { (id) throws(GitError) in try repository.commit(id).treeID }
+            let ourTree = try repository.commit(ours).treeID
+            let theirTree = try repository.commit(theirs).treeID
+            let index = try repository.mergeTrees(base: baseTree, ours: ourTree, theirs: theirTree)
+
+            // Which files need abmsync: conflicted ones, and abmsync files both sides changed.
+            var paths: [String] = []
+            var seen: Set<String> = []
+            for conflict in try index.conflicts() where seen.insert(conflict.path).inserted { paths.append(conflict.path) }
+            let ourChanges = Set(try repository.changedPaths(from: baseTree, to: ourTree))
+            for path in try repository.changedPaths(from: baseTree, to: theirTree)
+            where ourChanges.contains(path) && WorkspaceFile.isPlanData(path) && seen.insert(path).inserted {
+                paths.append(path)
+            }
+
+            var conflicts: [MergeConflict] = []
+            for path in paths {
+                let b = try baseTree.flatMap { (tree) throws(GitError) in try text(repository, tree, path) }
+                let o = try text(repository, ourTree, path)
+                let t = try text(repository, theirTree, path)
+                let merged: String
+                switch (o, t) {
+                case (nil, nil):
+                    try? index.remove(path: path)
+                    continue
+                case (let kept?, nil), (nil, let kept?):
+                    // Deleted on one side: if the other side changed it, that is a conflict to settle.
+                    if let b, b == kept {
+                        try? index.remove(path: path)
+                        continue
+                    }
+                    merged = kept
+                    conflicts.append(
+                        MergeConflict(
+                            file: path, path: [path], kind: .deleteModify, base: b, ours: o, theirs: t, line: 1))
+                case (let ours?, let theirs?):
+                    let outcome = StructuredMerge.merge(
+                        path: path, base: b, ours: ours, theirs: theirs, lineMerger: GitLineMerger())
+                    merged = outcome.text
+                    conflicts += outcome.conflicts
+                    if !outcome.isClean, outcome.conflicts.isEmpty {
+                        conflicts.append(
+                            MergeConflict(file: path, path: [path], kind: .bothChanged, base: nil, ours: nil, theirs: nil, line: 1))
+                    }
+                }
+                let blob = try repository.writeBlob(Array(merged.utf8))
+                try index.add(path: path, blob: blob)
+            }
+            let tree = try index.writeTree(to: repository)
+            return conflicts.isEmpty ? .merged(tree: tree) : .conflicted(tree: tree, conflicts: conflicts)
+        } catch {
+            throw .git(error)
+        }
+    }
+
+    /// The text of `path` in `tree`, nil when absent. Binary content comes back lossily decoded; the
+    /// line merge then keeps both versions marked rather than guess.
+    static func text(_ repository: Repository, _ tree: ObjectID, _ path: String) throws(GitError) -> String? {
+        guard let entry = try repository.treeEntry(at: path, inTree: tree), entry.kind == .blob else { return nil }
+        return String(decoding: try repository.blobData(entry.id), as: UTF8.self)
+    }
+}
