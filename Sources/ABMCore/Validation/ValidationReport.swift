@@ -59,14 +59,15 @@ public struct ValidationReport: Sendable {
         return (a.account ?? "") < (b.account ?? "")
     }
 
-    /// `2 errors, 1 warning in 3 accounts`, `no problems found`.
+    /// `2 errors, 1 warning in 3 accounts`, `… in 3 accounts and 1 other file` when findings about no
+    /// account (team.yaml, cluster plans) are among them, `no problems found` when there are none.
     public var summary: String {
         guard !findings.isEmpty else { return "no problems found" }
         var text = "\(errorCount.counted("error")), \(warningCount.counted("warning"))"
-        let others = groups.contains { $0.account == nil }
+        let otherFiles = Set(groups.first { $0.account == nil }?.findings.map(\.location.file) ?? []).count
         if accountCount > 0 {
             text += " in \(accountCount.counted("account"))"
-            if others { text += " and the shared files" }
+            if otherFiles > 0 { text += " and \(otherFiles.counted("other file"))" }
         } else {
             text += " in \(fileCount.counted("file"))"
         }
