@@ -297,6 +297,9 @@ func expectOne(
         let fixture = Fixture().replacing("    tier: 3\n", with: "    tier: 4\n", in: "accounts.yaml")
         #expect(fixture.findings("missing-tier").isEmpty)
         #expect(fixture.findings("field-type").count == 1)
+        let list = Fixture().replacing("    tier: 3\n", with: "    tier: [3]\n", in: "accounts.yaml")
+        #expect(list.findings("missing-tier").isEmpty)
+        #expect(list.findings("field-type").count == 1)
     }
 
     @Test func unknownStage() {
@@ -399,6 +402,7 @@ func expectOne(
             "stakeholders:\n  - name: Dana Ruiz\n    role: economic-buyer\n    sentiment: neutral\n",
             with: "stakeholders: Dana\n", in: "accounts/acme.md")
         expectOne(notAList, "stakeholder-shape", .error, "accounts/acme.md", line: 3, column: 15, account: "acme")
+        #expect(notAList.findings("buying-group-size").isEmpty)
     }
 
     @Test func kpiShape() {

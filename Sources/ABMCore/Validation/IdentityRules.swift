@@ -64,11 +64,17 @@ enum IdentityRules: RuleFamily {
         }
     }
 
+    /// `WWW.Acme.com.` → `acme.com`. Works on bytes (ASCII case folding): this runs once per account.
     private static func normalized(domain: String) -> String {
-        var text = domain.lowercased()
-        if text.hasPrefix("www.") { text.removeFirst(4) }
-        while text.hasSuffix(".") { text.removeLast() }
-        return text
+        var bytes = Array(domain.utf8)
+        for index in bytes.indices where (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(bytes[index]) {
+            bytes[index] += 32
+        }
+        var start = 0
+        if bytes.starts(with: "www.".utf8) { start = 4 }
+        var end = bytes.count
+        while end > start, bytes[end - 1] == UInt8(ascii: ".") { end -= 1 }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
     /// The `email:` value of a person in team.yaml, else the person's id.

@@ -74,7 +74,7 @@ enum ReferenceRules: RuleFamily {
     ) {
         let id = account.id.value
         let word = kind == .cluster ? "cluster" : "programme"
-        if let problem = Identifier.problem(reference.value) {
+        if !Identifier.isValid(reference.value), let problem = Identifier.problem(reference.value) {
             report.report(
                 referenceSyntax, at: reference.location,
                 "\(context.name(account)) names the \(word) '\(reference.value)', which is not a valid id: \(problem)",

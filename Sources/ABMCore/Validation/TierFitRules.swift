@@ -21,6 +21,8 @@ enum TierFitRules: RuleFamily {
             }
             if let minimum = policy.minStakeholders, minimum > 0, let plan = context.workspace.plan(.account, id) {
                 let node = plan.frontMatter?["stakeholders"]
+                // A value that is not a list is reported by stakeholder-shape; do not count it twice.
+                if let node, node.items == nil, node.scalar?.isNull != true { continue }
                 let count = node?.items?.count ?? 0
                 guard count < minimum else { continue }
                 let keyLocation = plan.frontMatter?.entries?.first { $0.key == "stakeholders" }
