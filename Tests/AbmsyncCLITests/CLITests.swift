@@ -88,8 +88,10 @@ import Testing
         let refused = GitCLI.run(["commit", "-m", "broken"], in: plans)
         #expect(refused.status != 0)
         #expect(refused.combined.contains("accounts.yaml:"))
-        temp.write("p/accounts.yaml", "accounts:\n  acme:\n    name: Acme\n    tier: 3\n")
-        GitCLI.run(["add", "accounts.yaml"], in: plans)
+        temp.write("p/accounts.yaml", "accounts: {}\n")
+        #expect(Self.abmsync(["new", "programme", "mid-market", "--owner", "ops"], in: plans).status == 0)
+        #expect(Self.abmsync(["new", "account", "acme", "--name", "Acme", "--tier", "3", "--program", "mid-market"], in: plans).status == 0)
+        GitCLI.run(["add", "-A"], in: plans)
         let accepted = GitCLI.run(["commit", "-q", "-m", "good"], in: plans)
         #expect(accepted.status == 0, "\(accepted.combined)")
     }

@@ -45,8 +45,13 @@ public enum ValidateUseCase {
     }
 
     /// Every finding for a loaded workspace: what the loader met, then the rules.
-    public static func report(for load: WorkspaceLoad, today: PlanDate) -> ValidationReport {
-        ValidationReport(findings: load.findings)
+    public static func report(for load: WorkspaceLoad, today: PlanDate, lastStageChange: [String: PlanDate] = [:])
+        -> ValidationReport
+    {
+        let findings = Validator(today: today, lastStageChange: lastStageChange).validate(load)
+        var names: [String: String] = [:]
+        for account in load.workspace.accounts { names[account.id.value] = account.displayName }
+        return ValidationReport(findings: findings, accountNames: names)
     }
 
     public static func report(for source: some WorkspaceSource, today: PlanDate) -> ValidationReport {

@@ -37,7 +37,7 @@ extension AbmsyncCommand {
             switch format {
             case .text: output = report.renderText()
             case .json: output = report.renderJSON()
-            case .github: output = report.renderGitHub()
+            case .github: output = report.renderGitHubAnnotations()
             }
             if !(quietOk && report.errorCount == 0 && report.warningCount == 0) { Console.out(output) }
             if report.errorCount > 0 { throw ExitCode(ExitStatus.needsAttention) }

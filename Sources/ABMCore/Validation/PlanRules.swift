@@ -1,0 +1,161 @@
+/// Structure: plan files belong to their subject, have the sections the policy asks for, and
+/// their front matter has the expected shape.
+enum PlanRules: RuleFamily {
+    static let planID = ValidationRule("plan-id", .error, "a plan's front-matter id is missing or differs from its file name")
+    static let orphanPlan = ValidationRule("orphan-plan", .error, "an account plan has no account in accounts.yaml")
+    static let missingSection = ValidationRule("missing-section", .error, "a plan lacks a section the policy requires")
+    static let stakeholderShape = ValidationRule(
+        "stakeholder-shape", .error, "front-matter stakeholders are not a list of {name, role, sentiment}")
+    static let kpiShape = ValidationRule("kpi-shape", .error, "front-matter kpis are not a mapping of numbers")
+
+    static let rules = [planID, orphanPlan, missingSection, stakeholderShape, kpiShape]
+
+    static let stakeholderRoles = ["economic-buyer", "champion", "influencer", "user", "blocker"]
+    static let sentiments = ["positive", "neutral", "negative", "unknown"]
+
+    static func check(_ context: ValidationContext, _ report: inout FindingCollector) {
+        for plan in context.workspace.plans {
+            let account = plan.kind == .account ? plan.id : nil
+            checkID(plan, context, &report)
+            if plan.kind == .account, context.workspace.account(plan.id) == nil {
+                report.report(
+                    orphanPlan, at: context.frontMatterLocation(plan),
+                    "\(plan.path) is a plan for account '\(plan.id)', which is not in accounts.yaml",
+                    why: "accounts.yaml is the one shared account list; a plan outside it has no tier or owners",
+                    fix: "add '\(plan.id):' to accounts.yaml, or rename or remove the plan", account: account)
+            }
+            checkSections(plan, context, &report)
+            if let frontMatter = plan.frontMatter {
+                if let stakeholders = frontMatter["stakeholders"] {
+                    checkStakeholders(stakeholders, plan: plan, account: account, context, &report)
+                }
+                if let kpis = frontMatter["kpis"] { checkKPIs(kpis, plan: plan, account: account, context, &report) }
+            }
+        }
+    }
+
+    private static func checkID(_ plan: Plan, _ context: ValidationContext, _ report: inout FindingCollector) {
+        let key = plan.kind.idKey
+        let account = plan.kind == .account ? plan.id : nil
+        guard let node = plan.frontMatter?[key], let value = node.scalar, !value.isNull else {
+            report.report(
+                planID, at: context.frontMatterLocation(plan), "\(plan.path) has no '\(key): \(plan.id)' in its front matter",
+                why: "the front matter says which \(key) the \(plan.kind.title) belongs to, so renames and merges keep them together",
+                fix: "add '\(key): \(plan.id)' as the first front-matter field", account: account)
+            return
+        }
+        guard value.text != plan.id else { return }
+        report.report(
+            planID, at: context.location(node, in: plan.path),
+            "\(plan.path) says '\(key): \(value.text)', but its file name says '\(plan.id)'",
+            why: "a plan's file name is its id; a different id inside means the plan was copied or renamed halfway",
+            fix: "write '\(key): \(plan.id)', or rename the file to \(plan.kind.folder)/\(value.text).md", account: account)
+    }
+
+    private static func checkSections(_ plan: Plan, _ context: ValidationContext, _ report: inout FindingCollector) {
+        let required: [String]
+        let source: String
+        switch plan.kind {
+        case .account:
+            guard let tier = context.workspace.account(plan.id)?.tier?.value else { return }
+            required = context.policy.tier(tier).sections
+            source = "tiers.\(tier.rawValue).sections"
+        case .cluster:
+            required = context.policy.clusterSections
+            source = "plans.cluster.sections"
+        case .program:
+            required = context.policy.programSections
+            source = "plans.program.sections"
+        }
+        guard !required.isEmpty else { return }
+        let present = Set(plan.sections.map { Plan.normalizedTitle($0.title) })
+        let missing = required.filter { !present.contains(Plan.normalizedTitle($0)) }
+        guard !missing.isEmpty else { return }
+        let list = missing.map { "'\($0)'" }.joined(separator: ", ")
+        report.report(
+            missingSection, at: context.titleLocation(plan),
+            "\(plan.kind.title) '\(plan.id)' is missing \(missing.count == 1 ? "the section" : "the sections") \(list)",
+            why: "abmsync.yaml (\(source)) requires these sections, so every plan of this kind covers the same ground",
+            fix: "add \(missing.map { "'## \($0)'" }.joined(separator: ", ")) to \(plan.path) (see templates/plans)",
+            account: plan.kind == .account ? plan.id : nil)
+    }
+
+    private static func checkStakeholders(
+        _ node: YAMLNode, plan: Plan, account: String?, _ context: ValidationContext, _ report: inout FindingCollector
+    ) {
+        let why = "the buying group is counted and reported from these entries"
+        if node.scalar?.isNull == true { return }
+        guard let items = node.items else {
+            report.report(
+                stakeholderShape, at: context.location(node, in: plan.path),
+                "'stakeholders' must be a list, found \(node.kindDescription)", why: why,
+                fix: "write one '- name: …' entry per person, with role and sentiment", account: account)
+            return
+        }
+        for item in items {
+            guard item.entries != nil else {
+                report.report(
+                    stakeholderShape, at: context.location(item, in: plan.path),
+                    "a stakeholder must be a mapping with name and role, found \(item.kindDescription)", why: why,
+                    fix: "write it like '- name: Dana Ruiz' with 'role: economic-buyer' on the next line", account: account)
+                continue
+            }
+            let name = item["name"]?.scalar.flatMap { $0.isNull ? nil : $0.text }
+            if name == nil || name?.isEmpty == true {
+                report.report(
+                    stakeholderShape, at: context.location(item, in: plan.path), "a stakeholder has no name", why: why,
+                    fix: "add 'name: <full name>' to the entry", account: account)
+            }
+            let who = name.map { "stakeholder '\($0)'" } ?? "a stakeholder"
+            checkChoice(
+                item, key: "role", required: true, allowed: stakeholderRoles, who: who, plan: plan, account: account,
+                context, &report)
+            checkChoice(
+                item, key: "sentiment", required: false, allowed: sentiments, who: who, plan: plan, account: account,
+                context, &report)
+        }
+    }
+
+    private static func checkChoice(
+        _ item: YAMLNode, key: String, required: Bool, allowed: [String], who: String, plan: Plan, account: String?,
+        _ context: ValidationContext, _ report: inout FindingCollector
+    ) {
+        let choices = allowed.joined(separator: ", ")
+        guard let node = item[key], let scalar = node.scalar, !scalar.isNull else {
+            guard required else { return }
+            report.report(
+                stakeholderShape, at: context.location(item, in: plan.path), "\(who) has no \(key)",
+                why: "the buying group is judged by who decides, champions and blocks",
+                fix: "add '\(key):' with one of: \(choices)", account: account)
+            return
+        }
+        guard !allowed.contains(scalar.text) else { return }
+        report.report(
+            stakeholderShape, at: context.location(node, in: plan.path),
+            "\(who) has \(key) '\(scalar.text)', which is not one of \(choices)",
+            why: "reports group the buying group by these values only",
+            fix: "use one of: \(choices)\(ValidationContext.didYouMean(scalar.text, in: allowed))", account: account)
+    }
+
+    private static func checkKPIs(
+        _ node: YAMLNode, plan: Plan, account: String?, _ context: ValidationContext, _ report: inout FindingCollector
+    ) {
+        let why = "KPIs are compared and summed across plans, which needs plain numbers"
+        if node.scalar?.isNull == true { return }
+        guard let entries = node.entries else {
+            report.report(
+                kpiShape, at: context.location(node, in: plan.path),
+                "'kpis' must be a mapping of names to numbers, found \(node.kindDescription)", why: why,
+                fix: "write one 'name: number' per line under 'kpis:', like 'pipeline: 450000'", account: account)
+            return
+        }
+        for entry in entries {
+            let value = entry.value
+            if let scalar = value.scalar, scalar.isNull || scalar.double?.isFinite == true { continue }
+            report.report(
+                kpiShape, at: context.location(value, in: plan.path),
+                "KPI '\(entry.key)' must be a number, found \(value.describedValue)", why: why,
+                fix: "write the number without units or quotes (like '\(entry.key): 12'), or leave it empty", account: account)
+        }
+    }
+}

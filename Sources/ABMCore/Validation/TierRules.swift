@@ -1,0 +1,68 @@
+/// Policy: each tier's accounts fill the fields the tier requires and have a plan when the tier
+/// asks for one (tiers.<n>.requires and tiers.<n>.plan in abmsync.yaml).
+enum TierRules: RuleFamily {
+    static let tierRequires = ValidationRule("tier-requires", .error, "an account lacks a field its tier requires")
+    static let planRequired = ValidationRule("plan-required", .error, "a tier requires an account plan and there is none")
+
+    static let rules = [tierRequires, planRequired]
+
+    /// What each requirable field means, for messages.
+    static let fieldMeanings: [String: String] = [
+        "ae": "an account executive", "marketer": "a marketing partner", "sponsor": "an executive sponsor",
+        "cluster": "a cluster", "program": "a programme",
+    ]
+
+    static func check(_ context: ValidationContext, _ report: inout FindingCollector) {
+        for account in context.workspace.accounts {
+            guard let tier = account.tier else { continue }
+            let policy = context.policy.tier(tier.value)
+            let id = account.id.value
+            var missing: [String] = []
+            for field in policy.requires where !has(field, account) { missing.append(field) }
+            if !missing.isEmpty {
+                let meanings = missing.map { fieldMeanings[$0] ?? "'\($0)'" }
+                report.report(
+                    tierRequires, at: tier.location,
+                    "\(tier.value) account \(context.name(account)) has no \(missing.joined(separator: ", "))",
+                    why: "\(policy.name) accounts need \(list(meanings)) (tiers.\(tier.value.rawValue).requires in abmsync.yaml)",
+                    fix: "add \(missing.map { "'\($0): …'" }.joined(separator: ", ")) under '\(id):' in accounts.yaml, or move the account to another tier",
+                    account: id)
+            }
+            if policy.planRequired, context.workspace.plan(.account, id) == nil {
+                report.report(
+                    planRequired, at: tier.location,
+                    "\(tier.value) account \(context.name(account)) has no account plan accounts/\(id).md",
+                    why: "\(policy.name) accounts are worked from a fully custom plan (tiers.\(tier.value.rawValue).plan: required)",
+                    fix: "create it with 'abmsync new plan \(id)' (from templates/plans/account.md)", account: id)
+            }
+        }
+    }
+
+    /// Whether the account fills `field` (a known field, or a team's own field in the entry).
+    static func has(_ field: String, _ account: Account) -> Bool {
+        func filled(_ value: Located<String>?) -> Bool { value.map { !$0.value.isEmpty } ?? false }
+        switch field {
+        case "ae": return filled(account.ae)
+        case "marketer": return filled(account.marketer)
+        case "sponsor": return filled(account.sponsor)
+        case "cluster": return filled(account.cluster)
+        case "program": return filled(account.program)
+        case "name": return filled(account.name)
+        case "domain": return filled(account.domain)
+        case "stage": return filled(account.stage)
+        case "acv": return account.acv != nil
+        case "tier_since": return account.tierSince != nil
+        case "reviewed": return account.reviewed != nil
+        default:
+            guard let node = account.node[field] else { return false }
+            if let scalar = node.scalar { return !scalar.isNull && !scalar.text.isEmpty }
+            return true
+        }
+    }
+
+    /// `a`, `a and b`, `a, b and c`.
+    static func list(_ items: [String]) -> String {
+        guard items.count > 1, let last = items.last else { return items.first ?? "" }
+        return items.dropLast().joined(separator: ", ") + " and " + last
+    }
+}

@@ -1,0 +1,173 @@
+/// A check `abmsync validate` runs: a stable kebab-case id (used in findings, in `rules:` of
+/// abmsync.yaml and in Docs/Rules.md), the severity it reports by default and a one-line summary.
+public struct ValidationRule: Hashable, Sendable {
+    public let id: String
+    public let defaultSeverity: Finding.Severity
+    public let summary: String
+
+    public init(_ id: String, _ defaultSeverity: Finding.Severity, _ summary: String) {
+        self.id = id
+        self.defaultSeverity = defaultSeverity
+        self.summary = summary
+    }
+}
+
+/// Checks a parsed workspace against the SPEC's structural rules and the team's policy
+/// (abmsync.yaml), returning every finding rather than stopping at the first.
+///
+/// The validator never reads the clock or git: callers pass `today`, and callers that have git
+/// history pass when each account's stage last changed.
+public struct Validator: Sendable {
+    /// The date findings are judged against (review cadence, staleness, dates in the future).
+    public var today: PlanDate
+    /// When each account's `stage` last changed, by account id, from git history. Accounts not in
+    /// the dictionary fall back to `tier_since`.
+    public var lastStageChange: [String: PlanDate]
+
+    public init(today: PlanDate, lastStageChange: [String: PlanDate] = [:]) {
+        self.today = today
+        self.lastStageChange = lastStageChange
+    }
+
+    /// The rule families, in the order they run.
+    static var families: [any RuleFamily.Type] {
+        [
+            IdentityRules.self, FieldRules.self, ReferenceRules.self, PlanRules.self, TierRules.self,
+            CapacityRules.self, TierFitRules.self, CadenceRules.self, SeparationRules.self, PolicyFileRules.self,
+        ]
+    }
+
+    /// Every rule the validator checks.
+    public static let rules: [ValidationRule] = families.flatMap { $0.rules }
+
+    /// Rules the workspace loader reports whose severity `rules:` may change.
+    public static let adjustableLoaderRules: Set<String> = ["unknown-field", "field-type", "id-syntax"]
+
+    /// Rules about unreadable or broken files. Their findings mean the data could not be read, so
+    /// `rules:` cannot turn them off or down.
+    public static let fixedRules: Set<String> = [
+        "yaml-syntax", "yaml-duplicate-key", "yaml-anchor", "yaml-too-large", "conflict-marker", "file-binary",
+        "file-encoding", "file-too-large", "file-symlink", "file-unreadable", "file-shape", "front-matter",
+        "policy-version", "policy-shape",
+    ]
+
+    /// The findings of every rule, with the severity overrides of `policy.ruleLevels` applied.
+    public func validate(_ workspace: Workspace) -> [Finding] {
+        let context = ValidationContext(workspace: workspace, today: today, lastStageChange: lastStageChange)
+        var collector = FindingCollector(levels: workspace.policy.ruleLevels)
+        for family in Validator.families {
+            family.check(context, &collector)
+        }
+        return collector.findings
+    }
+
+    /// The loader's findings followed by the rules' findings, overrides applied to both (except to
+    /// `fixedRules`).
+    public func validate(_ load: WorkspaceLoad) -> [Finding] {
+        Validator.applyLevels(load.workspace.policy.ruleLevels, to: load.findings) + validate(load.workspace)
+    }
+
+    /// Applies `rules:` overrides (off, warning, error) to findings produced elsewhere.
+    public static func applyLevels(_ levels: [String: Policy.RuleLevel], to findings: [Finding]) -> [Finding] {
+        guard !levels.isEmpty else { return findings }
+        return findings.compactMap { finding in
+            guard !fixedRules.contains(finding.rule) else { return finding }
+            guard let severity = severity(of: finding.rule, default: finding.severity, levels: levels) else { return nil }
+            var adjusted = finding
+            adjusted.severity = severity
+            return adjusted
+        }
+    }
+
+    /// The severity a rule reports at under `levels`, or nil when it is turned off.
+    static func severity(of rule: String, default severity: Finding.Severity, levels: [String: Policy.RuleLevel])
+        -> Finding.Severity?
+    {
+        switch levels[rule] {
+        case nil: return severity
+        case .off: return nil
+        case .warning: return .warning
+        case .error: return .error
+        }
+    }
+}
+
+/// A group of related rules, in one file each.
+protocol RuleFamily {
+    static var rules: [ValidationRule] { get }
+    static func check(_ context: ValidationContext, _ report: inout FindingCollector)
+}
+
+/// Collects findings, applying the team's severity overrides as they are reported.
+struct FindingCollector {
+    private(set) var findings: [Finding] = []
+    let levels: [String: Policy.RuleLevel]
+
+    init(levels: [String: Policy.RuleLevel]) { self.levels = levels }
+
+    /// False when the team turned the rule off, so a family can skip the work.
+    func isEnabled(_ rule: ValidationRule) -> Bool { levels[rule.id] != .off }
+
+    mutating func report(
+        _ rule: ValidationRule, at location: SourceLocation, _ message: String, why: String, fix: String,
+        account: String? = nil
+    ) {
+        guard let severity = Validator.severity(of: rule.id, default: rule.defaultSeverity, levels: levels) else {
+            return
+        }
+        findings.append(Finding(severity, rule: rule.id, at: location, message, why: why, fix: fix, account: account))
+    }
+}
+
+/// What every rule can look at: the workspace, the date, history facts and shared look-ups.
+struct ValidationContext {
+    let workspace: Workspace
+    let today: PlanDate
+    let lastStageChange: [String: PlanDate]
+
+    var policy: Policy { workspace.policy }
+
+    func location(_ node: YAMLNode, in file: String) -> SourceLocation {
+        SourceLocation(file: file, line: node.line, column: node.column)
+    }
+
+    /// How an account is named in messages: `'Acme Corp'`.
+    func name(_ account: Account) -> String { "'\(account.displayName)'" }
+
+    /// How a person is named in messages: `'Jane Doe' (jane)`, or `'jane'` when unknown.
+    func name(person id: String) -> String {
+        guard let person = workspace.team[id], person.name != id else { return "'\(id)'" }
+        return "'\(person.name)' (\(id))"
+    }
+
+    /// Where to point at an account as a whole: its tier, else its id in accounts.yaml.
+    func anchor(_ account: Account) -> SourceLocation { account.tier?.location ?? account.id.location }
+
+    /// The line a missing thing in a plan is reported on: its `#` title, else the body's first line.
+    func titleLocation(_ plan: Plan) -> SourceLocation {
+        for block in plan.blocks {
+            if case .heading(level: 1) = block.kind {
+                return SourceLocation(file: plan.path, line: block.lines.lowerBound)
+            }
+        }
+        return SourceLocation(file: plan.path, line: plan.bodyStartLine)
+    }
+
+    /// Where a plan's front matter starts (the line after `---`), else line 1.
+    func frontMatterLocation(_ plan: Plan) -> SourceLocation {
+        SourceLocation(file: plan.path, line: plan.frontMatterLines?.lowerBound ?? 1)
+    }
+
+    /// `Spelling.closest`, phrased for a fix: ` (did you mean 'x'?)` or nothing.
+    static func didYouMean(_ word: String, in candidates: [String]) -> String {
+        guard let guess = Spelling.closest(to: word, in: candidates) else { return "" }
+        return " (did you mean '\(guess)'?)"
+    }
+}
+
+extension Int {
+    /// `1 account`, `3 accounts`.
+    func counted(_ singular: String, _ plural: String? = nil) -> String {
+        "\(self) \(self == 1 ? singular : plural ?? singular + "s")"
+    }
+}
