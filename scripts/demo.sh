@@ -2,7 +2,7 @@
 # The main job, end to end, in a temporary folder: create a plan repository, add accounts of every
 # tier, a cluster and a programme, break a rule on purpose, and let abmsync validate explain it.
 set -euo pipefail
-ABMSYNC="${ABMSYNC:-$(swift build --show-bin-path)/abmsync}"
+ABMSYNC="${ABMSYNC:-$(cd "$(dirname "$0")/.." && swift build --show-bin-path)/abmsync}"
 if "$ABMSYNC" --help 2>/dev/null | grep -qE "^ +demo "; then exec "$ABMSYNC" demo "$@"; fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/abmsync-demo.XXXXXX")
 export ABMSYNC_TODAY=${ABMSYNC_TODAY:-$(date +%F)}
