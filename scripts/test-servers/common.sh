@@ -5,6 +5,13 @@
 # elsewhere. `start` prints KEY=VALUE lines on stdout for the caller to read; logs go to stderr.
 set -euo pipefail
 
+# Close every descriptor inherited beyond stdin/stdout/stderr. The servers started below would
+# inherit them, and a caller that waits for one of them to close (Foundation's Process does, for
+# its child-termination socket) would then wait until the server stops.
+for fd in $(ls /proc/$$/fd 2>/dev/null); do
+    [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null || true
+done
+
 die() { echo "error: $*" >&2; exit 1; }
 
 need() {   # need BINARY [apt package]
@@ -31,11 +38,18 @@ free_port() {
 wait_for_port() {
     local port=$1 pid=$2 deadline=$(( $(now_ms) + ${3:-5} * 1000 ))
     while [ "$(now_ms)" -lt "$deadline" ]; do
-        kill -0 "$pid" 2>/dev/null || return 1
+        alive "$pid" || return 1
         port_is_open "$port" && return 0
         sleep 0.01
     done
     return 1
+}
+
+# True while PID runs. A zombie counts as gone: the daemons are reparented to PID 1, which on some
+# container init systems reaps late or never.
+alive() {
+    [ -r "/proc/$1/status" ] || return 1
+    ! grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null
 }
 
 # Kills the processes whose pid files are given (TERM, then KILL after 2 s). Missing files are fine.
@@ -47,7 +61,7 @@ stop_pidfiles() {
         rm -f "$file"
         [ -n "$pid" ] || continue
         kill "$pid" 2>/dev/null || continue
-        for _ in $(seq 200); do kill -0 "$pid" 2>/dev/null || break; sleep 0.01; done
+        for _ in $(seq 200); do alive "$pid" || break; sleep 0.01; done
         kill -9 "$pid" 2>/dev/null || true
     done
 }
