@@ -57,6 +57,12 @@ extension Repository {
         branchForEmptyRemote: String = "main"
     ) throws(GitError) -> Repository {
         GitRuntime.ensureInitialised()
+        if !url.contains("://"), !isSCPLikeURL(url), !fileExists(url) {
+            // libgit2 would take the missing folder for a URL: "unsupported URL protocol".
+            throw GitError(
+                code: .notFound, operation: "clone", subject: url, libraryMessage: "no such folder",
+                errorClass: .os, hint: "check the path of the shared repository")
+        }
         let context = RemoteCallbackContext(options: options, url: url)
         var cloneOptions = git_clone_options()
         try check(git_clone_options_init(&cloneOptions, UInt32(GIT_CLONE_OPTIONS_VERSION)), "prepare clone")
@@ -237,18 +243,13 @@ extension GitError {
         case .auth, .certificate, .pushRejected, .nonFastForward, .user, .notFound, .invalidSpec: return false
         default: break
         }
-        guard let errorClass else { return false }
+        // libgit2 reports connect and resolve failures with the os or net class, ssh and TLS
+        // handshake failures with ssh/ssl; the same classes also carry errors from a server that
+        // was reached ("unexpected http status code: 404", "unsupported URL protocol"), so the
+        // message decides.
+        guard let errorClass, [.net, .os, .ssh, .ssl, .http].contains(errorClass) else { return false }
         let message = (libraryMessage ?? "").lowercased()
-        switch errorClass {
-        case .net:
-            // libgit2 uses the network class for connect/resolve failures but also for protocol
-            // errors from a server that was reached ("unexpected http status code: 404").
-            return !message.contains("status code") && !message.contains("malformed")
-        case .os, .ssh, .ssl, .http:
-            return networkFailureMarkers.contains { message.contains($0) }
-        default:
-            return false
-        }
+        return networkFailureMarkers.contains { message.contains($0) }
     }
 
     /// True when the server refused the credentials (or none were available).

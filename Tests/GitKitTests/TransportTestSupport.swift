@@ -88,8 +88,9 @@ struct GitCLI {
     func run(_ arguments: [String], in directory: String? = nil, environment extra: [String: String] = [:])
         throws -> String
     {
+        let location = directory.map { ["-C", $0] } ?? []
         let result = try runProcess(
-            "/usr/bin/env", ["git"] + arguments, in: directory, environment: environment.merging(extra) { $1 })
+            "/usr/bin/env", ["git"] + location + arguments, environment: environment.merging(extra) { $1 })
         guard result.status == 0 else {
             throw TestFailure("git \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)")
         }
@@ -103,37 +104,58 @@ struct ProcessResult {
     var stderr: String
 }
 
-/// Runs a program to completion. Output goes through files, never pipes, so a daemon the program
-/// leaves behind cannot keep us waiting for end-of-file.
-func runProcess(_ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String])
-    throws -> ProcessResult
+/// Runs a program to completion with posix_spawn, output into files (never pipes, so a daemon the
+/// program leaves behind cannot keep us waiting for end-of-file), with an empty signal mask and
+/// default signal handlers. (Foundation's Process passes on the calling thread's mask, in which
+/// the test runner's threads block SIGTERM: servers started that way ignored the stop signal.)
+func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]) throws
+    -> ProcessResult
 {
-    let outURL = URL(fileURLWithPath: NSTemporaryDirectory() + "abmsync-out-\(UUID().uuidString)")
-    let errURL = URL(fileURLWithPath: NSTemporaryDirectory() + "abmsync-err-\(UUID().uuidString)")
-    _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let stem = NSTemporaryDirectory() + "abmsync-process-\(UUID().uuidString)"
+    let outPath = stem + ".out"
+    let errPath = stem + ".err"
     defer {
-        try? FileManager.default.removeItem(at: outURL)
-        try? FileManager.default.removeItem(at: errURL)
+        unlink(outPath)
+        unlink(errPath)
     }
-    let out = try FileHandle(forWritingTo: outURL)
-    let err = try FileHandle(forWritingTo: errURL)
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.environment = environment
-    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    process.standardInput = FileHandle.nullDevice
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    process.waitUntilExit()
-    try out.close()
-    try err.close()
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var noSignals = sigset_t()
+    sigemptyset(&noSignals)
+    posix_spawnattr_setsigmask(&attributes, &noSignals)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for signal in [SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD] { sigaddset(&defaults, signal) }
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer {
+        argv.forEach { free($0) }
+        envp.forEach { free($0) }
+    }
+    var pid = pid_t()
+    let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+    guard spawned == 0 else { throw TestFailure("cannot run \(executable): \(String(cString: strerror(spawned)))") }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 {
+        guard errno == EINTR else { throw TestFailure("waitpid failed for \(executable): \(errno)") }
+    }
+    // WIFEXITED/WEXITSTATUS are C macros Swift does not import.
+    let exitCode = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     return ProcessResult(
-        status: process.terminationStatus,
-        stdout: (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
-        stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "")
+        status: exitCode,
+        stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+        stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
 }
 
 /// One server from scripts/test-servers, started in its own folder and stopped by `stop()`.
