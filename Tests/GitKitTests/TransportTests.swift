@@ -12,8 +12,7 @@ struct TransportTests {
     /// Clones `url` twice, commits and pushes from the first clone, fetches into the second,
     /// and checks with the git CLI that the server's repository got exactly that commit.
     private func roundTrip(
-        url: String, bareRepository: String, options: RemoteOptions, sandbox: Sandbox,
-        cliEnvironment: [String: String] = [:]
+        url: String, bareRepository: String, options: RemoteOptions, sandbox: Sandbox
     ) throws {
         let started = Date()
         let first = try Repository.clone(from: url, to: sandbox.sub("first"), options: options)
@@ -42,7 +41,6 @@ struct TransportTests {
         #expect(try git.run(["--git-dir", bareRepository, "log", "--format=%s", "main"]) == "add plan\nseed")
         try git.run(["--git-dir", bareRepository, "fsck", "--strict", "--no-progress"])
         #expect(try git.run(["--git-dir", bareRepository, "show", "main:plan.md"]) == "# Plan")
-        _ = cliEnvironment
         print(
             "round trip \(redactedURL(url)): 2 clones \(ms(cloned.timeIntervalSince(started))) ms, "
                 + "commit+push+2 fetches \(ms(finished.timeIntervalSince(cloned))) ms")
@@ -268,6 +266,34 @@ extension TransportTests {
                     goodKey,
                 ], certificatePolicy: pin)
             #expect(try Repository.remoteBranches(at: url, options: missing).map(\.name) == ["main"])
+
+            // No user in the URL: libgit2 first asks for a user name, then for the key.
+            let user = try server["USER"]
+            let withoutUser = url.replacingOccurrences(of: "ssh://\(user)@", with: "ssh://")
+            let named = RemoteOptions(
+                credentials: [.sshKeyFile(username: user, publicKeyPath: nil, privateKeyPath: key, passphrase: nil)],
+                certificatePolicy: pin)
+            #expect(try Repository.remoteBranches(at: withoutUser, options: named).map(\.name) == ["main"])
+
+            // The key held by a running ssh-agent (this test's own agent, on its own socket).
+            let socket = sandbox.sub("agent.sock")
+            let agent = try runProcess(
+                "/usr/bin/env", ["ssh-agent", "-a", socket, "-s"], environment: ProcessInfo.processInfo.environment)
+            guard agent.status == 0, let pidLine = agent.stdout.split(separator: ";").first(where: { $0.contains("SSH_AGENT_PID=") }),
+                let agentPID = Int32(pidLine.split(separator: "=").last ?? "")
+            else { throw TestFailure("ssh-agent did not start: \(agent.stderr)") }
+            defer { kill(agentPID, SIGTERM) }
+            var agentEnvironment = ProcessInfo.processInfo.environment
+            agentEnvironment["SSH_AUTH_SOCK"] = socket
+            let added = try runProcess("/usr/bin/env", ["ssh-add", "-q", key], environment: agentEnvironment)
+            #expect(added.status == 0, "ssh-add: \(added.stderr)")
+            let previous = getenv("SSH_AUTH_SOCK").map { String(cString: $0) }
+            setenv("SSH_AUTH_SOCK", socket, 1)
+            defer {
+                if let previous { setenv("SSH_AUTH_SOCK", previous, 1) } else { unsetenv("SSH_AUTH_SOCK") }
+            }
+            let viaAgent = RemoteOptions(credentials: [.sshAgent(username: nil)], certificatePolicy: pin)
+            #expect(try Repository.remoteBranches(at: url, options: viaAgent).map(\.name) == ["main"])
         }
     }
 
