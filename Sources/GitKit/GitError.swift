@@ -34,6 +34,9 @@ public struct GitError: Error, Equatable, Sendable, CustomStringConvertible {
         case indexDirty
         case applyFail
         case owner
+        /// The server refused to update one or more references during a push (a hook declined,
+        /// a protected branch, …). libgit2 itself reports success in that case; GitKit does not.
+        case pushRejected
         case other(Int32)
 
         init(rawCode: Int32) {
@@ -82,23 +85,87 @@ public struct GitError: Error, Equatable, Sendable, CustomStringConvertible {
     public var libraryMessage: String?
     /// The C function that failed, for debugging only.
     public var function: String?
+    /// The area libgit2 says the error came from (network, ssh, os, …), when it said.
+    public var errorClass: ErrorClass?
+    /// How the user may fix it, when GitKit knows ("check ABMSYNC_GIT_TOKEN").
+    public var hint: String?
+    /// For `.pushRejected`: each reference the server refused, with its reason.
+    public var rejectedReferences: [PushRejection]
 
     public init(
         code: Code, operation: String, subject: String? = nil, libraryMessage: String? = nil,
-        function: String? = nil
+        function: String? = nil, errorClass: ErrorClass? = nil, hint: String? = nil,
+        rejectedReferences: [PushRejection] = []
     ) {
         self.code = code
         self.operation = operation
         self.subject = subject
         self.libraryMessage = libraryMessage
         self.function = function
+        self.errorClass = errorClass
+        self.hint = hint
+        self.rejectedReferences = rejectedReferences
     }
 
+    /// One line: what failed, on what, and why. The hint is kept apart (see `hint`).
     public var description: String {
         var text = "cannot \(operation)"
         if let subject { text += " '\(subject)'" }
         if let libraryMessage, !libraryMessage.isEmpty { text += ": \(libraryMessage)" }
         return text
+    }
+}
+
+extension GitError {
+    /// The libgit2 error class (`git_error_t`): which part of libgit2 reported the error.
+    public enum ErrorClass: Equatable, Sendable {
+        case none, noMemory, os, invalid, reference, zlib, repository, config, regex, odb, index, object
+        case net, tag, tree, indexer, ssl, submodule, thread, stash, checkout, fetchHead, merge, ssh
+        case filter, revert, callback, cherrypick, describe, rebase, filesystem, patch, worktree, sha
+        case http, `internal`
+        case other(Int32)
+
+        init(rawClass: Int32) {
+            switch UInt32(bitPattern: rawClass) {
+            case GIT_ERROR_NONE.rawValue: self = .none
+            case GIT_ERROR_NOMEMORY.rawValue: self = .noMemory
+            case GIT_ERROR_OS.rawValue: self = .os
+            case GIT_ERROR_INVALID.rawValue: self = .invalid
+            case GIT_ERROR_REFERENCE.rawValue: self = .reference
+            case GIT_ERROR_ZLIB.rawValue: self = .zlib
+            case GIT_ERROR_REPOSITORY.rawValue: self = .repository
+            case GIT_ERROR_CONFIG.rawValue: self = .config
+            case GIT_ERROR_REGEX.rawValue: self = .regex
+            case GIT_ERROR_ODB.rawValue: self = .odb
+            case GIT_ERROR_INDEX.rawValue: self = .index
+            case GIT_ERROR_OBJECT.rawValue: self = .object
+            case GIT_ERROR_NET.rawValue: self = .net
+            case GIT_ERROR_TAG.rawValue: self = .tag
+            case GIT_ERROR_TREE.rawValue: self = .tree
+            case GIT_ERROR_INDEXER.rawValue: self = .indexer
+            case GIT_ERROR_SSL.rawValue: self = .ssl
+            case GIT_ERROR_SUBMODULE.rawValue: self = .submodule
+            case GIT_ERROR_THREAD.rawValue: self = .thread
+            case GIT_ERROR_STASH.rawValue: self = .stash
+            case GIT_ERROR_CHECKOUT.rawValue: self = .checkout
+            case GIT_ERROR_FETCHHEAD.rawValue: self = .fetchHead
+            case GIT_ERROR_MERGE.rawValue: self = .merge
+            case GIT_ERROR_SSH.rawValue: self = .ssh
+            case GIT_ERROR_FILTER.rawValue: self = .filter
+            case GIT_ERROR_REVERT.rawValue: self = .revert
+            case GIT_ERROR_CALLBACK.rawValue: self = .callback
+            case GIT_ERROR_CHERRYPICK.rawValue: self = .cherrypick
+            case GIT_ERROR_DESCRIBE.rawValue: self = .describe
+            case GIT_ERROR_REBASE.rawValue: self = .rebase
+            case GIT_ERROR_FILESYSTEM.rawValue: self = .filesystem
+            case GIT_ERROR_PATCH.rawValue: self = .patch
+            case GIT_ERROR_WORKTREE.rawValue: self = .worktree
+            case GIT_ERROR_SHA.rawValue: self = .sha
+            case GIT_ERROR_HTTP.rawValue: self = .http
+            case GIT_ERROR_INTERNAL.rawValue: self = .internal
+            default: self = .other(rawClass)
+            }
+        }
     }
 }
 
@@ -112,13 +179,17 @@ func check(
     guard result < 0 else { return result }
     // Read the thread-local error straight away: any later libgit2 call may replace it.
     var message: String?
-    if let last = git_error_last(), let cMessage = last.pointee.message {
-        message = String(cString: cMessage).trimmingTrailingNewlines()
+    var errorClass: GitError.ErrorClass?
+    if let last = git_error_last() {
+        if let cMessage = last.pointee.message {
+            message = String(cString: cMessage).trimmingTrailingNewlines()
+        }
+        errorClass = GitError.ErrorClass(rawClass: last.pointee.klass)
     }
     git_error_clear()
     throw GitError(
         code: GitError.Code(rawCode: result), operation: operation(), subject: subject(),
-        libraryMessage: message, function: "\(function)")
+        libraryMessage: message, function: "\(function)", errorClass: errorClass)
 }
 
 extension String {

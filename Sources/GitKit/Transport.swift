@@ -1,0 +1,356 @@
+internal import CLibGit2
+#if canImport(Glibc)
+internal import Glibc
+#else
+internal import Darwin
+#endif
+
+/// A reference that moved during a fetch (or a remote-tracking reference moved by a push).
+public struct ReferenceUpdate: Equatable, Sendable {
+    public var name: String
+    /// Nil when the reference is new.
+    public var oldTarget: ObjectID?
+    /// Nil when the reference was deleted (pruned).
+    public var newTarget: ObjectID?
+}
+
+/// What a fetch brought.
+public struct FetchSummary: Equatable, Sendable {
+    public var remote: String
+    public var updatedReferences: [ReferenceUpdate]
+    public var receivedObjects: Int
+    public var receivedBytes: Int
+
+    public var isUpToDate: Bool { updatedReferences.isEmpty }
+}
+
+/// A reference the server refused to update, and the reason it gave ("pre-receive hook declined").
+public struct PushRejection: Equatable, Sendable {
+    public var reference: String
+    public var reason: String
+}
+
+/// What a push did. A push with any rejected reference throws `GitError` with code
+/// `.pushRejected` instead of returning.
+public struct PushResult: Equatable, Sendable {
+    public var remote: String
+    /// The remote references the server accepted (`refs/heads/main`).
+    public var updatedReferences: [String]
+    /// Local remote-tracking references moved to match (`refs/remotes/origin/main`).
+    public var updatedTrackingReferences: [ReferenceUpdate]
+    public var sentBytes: Int
+}
+
+/// A branch as the remote advertises it.
+public struct RemoteBranch: Equatable, Sendable {
+    /// Short name, such as `main`.
+    public var name: String
+    public var target: ObjectID
+}
+
+extension Repository {
+    /// Clones `url` into `path` (a new folder) and checks out the remote's default branch.
+    /// The remote is recorded as `origin`. Cloning an empty remote yields a repository whose HEAD
+    /// is the unborn branch `branchForEmptyRemote`, tracking `origin`.
+    public static func clone(
+        from url: String, to path: String, options: RemoteOptions = RemoteOptions(), bare: Bool = false,
+        branchForEmptyRemote: String = "main"
+    ) throws(GitError) -> Repository {
+        GitRuntime.ensureInitialised()
+        if !url.contains("://"), !isSCPLikeURL(url), !fileExists(url) {
+            // libgit2 would take the missing folder for a URL: "unsupported URL protocol".
+            throw GitError(
+                code: .notFound, operation: "clone", subject: url, libraryMessage: "no such folder",
+                errorClass: .os, hint: "check the path of the shared repository")
+        }
+        let context = RemoteCallbackContext(options: options, url: url)
+        var cloneOptions = git_clone_options()
+        try check(git_clone_options_init(&cloneOptions, UInt32(GIT_CLONE_OPTIONS_VERSION)), "prepare clone")
+        cloneOptions.bare = bare ? 1 : 0
+        cloneOptions.fetch_opts.callbacks = try context.makeCallbacks()
+        cloneOptions.checkout_opts.checkout_strategy = GIT_CHECKOUT_SAFE.rawValue
+        var handle: OpaquePointer?
+        try context.run("clone") { () throws(GitError) in
+            try check(git_clone(&handle, url, path, &cloneOptions), "clone")
+        }
+        // Reopen through the one public way to get a Repository, which owns its handle.
+        git_repository_free(handle)
+        let repository = try Repository.open(at: path)
+        if repository.isHeadUnborn {
+            try repository.pointUnbornHead(at: branchForEmptyRemote, remote: "origin")
+        }
+        return repository
+    }
+
+    /// libgit2 leaves HEAD at `refs/heads/master` after cloning an empty remote, whatever the
+    /// remote's default branch: point it at `branch` and record the upstream like `git clone` does.
+    private func pointUnbornHead(at branch: String, remote: String) throws(GitError) {
+        let reference = "refs/heads/\(branch)"
+        if try headReferenceName() != reference {
+            try setHead(reference)
+        }
+        try setConfig("branch.\(branch).remote", to: remote)
+        try setConfig("branch.\(branch).merge", to: reference)
+    }
+
+    /// Downloads new objects and moves the remote-tracking references of `remote` (a configured
+    /// remote's name), like `git fetch REMOTE`. With `prune`, deletes tracking references of
+    /// branches the remote no longer has.
+    @discardableResult
+    public func fetch(remote name: String = "origin", prune: Bool = false, options: RemoteOptions = RemoteOptions())
+        throws(GitError) -> FetchSummary
+    {
+        let remote = try lookUpRemote(name)
+        defer { git_remote_free(remote) }
+        let context = RemoteCallbackContext(options: options, url: remoteURL(remote))
+        var fetchOptions = git_fetch_options()
+        try check(git_fetch_options_init(&fetchOptions, UInt32(GIT_FETCH_OPTIONS_VERSION)), "prepare fetch")
+        fetchOptions.callbacks = try context.makeCallbacks()
+        fetchOptions.prune = prune ? GIT_FETCH_PRUNE : GIT_FETCH_NO_PRUNE
+        try context.run("fetch from") { () throws(GitError) in
+            try check(git_remote_fetch(remote, nil, &fetchOptions, nil), "fetch")
+        }
+        let stats = git_remote_stats(remote)?.pointee
+        return FetchSummary(
+            remote: name, updatedReferences: context.updatedTips,
+            receivedObjects: Int(stats?.received_objects ?? 0), receivedBytes: stats?.received_bytes ?? 0)
+    }
+
+    /// Uploads `refspecs` to `remote` (a configured remote's name), like `git push REMOTE SPEC…`.
+    /// A refspec is `refs/heads/a:refs/heads/b` (`+` in front forces); a bare branch name `main`
+    /// means `refs/heads/main:refs/heads/main`.
+    ///
+    /// libgit2 reports success even when the server refuses a reference; this method throws
+    /// `GitError` with code `.pushRejected` and `rejectedReferences` instead. A push that would
+    /// lose remote commits is refused before anything is sent, with code `.nonFastForward`.
+    @discardableResult
+    public func push(remote name: String = "origin", refspecs: [String], options: RemoteOptions = RemoteOptions())
+        throws(GitError) -> PushResult
+    {
+        let remote = try lookUpRemote(name)
+        defer { git_remote_free(remote) }
+        let url = remoteURL(remote, forPush: true)
+        let context = RemoteCallbackContext(options: options, url: url)
+        var pushOptions = git_push_options()
+        try check(git_push_options_init(&pushOptions, UInt32(GIT_PUSH_OPTIONS_VERSION)), "prepare push")
+        pushOptions.callbacks = try context.makeCallbacks()
+        let expanded = refspecs.map(expandPushRefspec)
+        try context.run("push to") { () throws(GitError) in
+            try withStringArray(expanded) { (array) throws(GitError) in
+                _ = try check(git_remote_push(remote, &array, &pushOptions), "push")
+            }
+        }
+        if !context.rejections.isEmpty {
+            var message = context.rejections.map { "\($0.reference): \($0.reason)" }.joined(separator: ", ")
+            if !context.serverMessages.isEmpty {
+                message += " (remote said: \(context.serverMessages.joined(separator: " | ")))"
+            }
+            throw GitError(
+                code: .pushRejected, operation: "push to", subject: context.displayURL, libraryMessage: message,
+                hint: "the server's rules (hooks, protected branches) refused the update; fetch, fix, and push again",
+                rejectedReferences: context.rejections)
+        }
+        return PushResult(
+            remote: name, updatedReferences: context.acceptedReferences,
+            updatedTrackingReferences: context.updatedTips, sentBytes: context.uploadedBytes)
+    }
+
+    /// The branches `remote` advertises now (`git ls-remote --heads`). Connects; changes nothing.
+    public func remoteBranches(remote name: String = "origin", options: RemoteOptions = RemoteOptions())
+        throws(GitError) -> [RemoteBranch]
+    {
+        let remote = try lookUpRemote(name)
+        defer { git_remote_free(remote) }
+        return try listBranches(of: remote, url: remoteURL(remote), options: options)
+    }
+
+    /// The branches at `url`, without a local repository.
+    public static func remoteBranches(at url: String, options: RemoteOptions = RemoteOptions())
+        throws(GitError) -> [RemoteBranch]
+    {
+        GitRuntime.ensureInitialised()
+        var remote: OpaquePointer?
+        try check(git_remote_create_detached(&remote, url), "read remote address", subject: redactedURL(url))
+        defer { git_remote_free(remote) }
+        return try listBranches(of: remote, url: url, options: options)
+    }
+
+    private func lookUpRemote(_ name: String) throws(GitError) -> OpaquePointer? {
+        var remote: OpaquePointer?
+        try check(git_remote_lookup(&remote, handle, name), "find remote", subject: name)
+        return remote
+    }
+}
+
+private func remoteURL(_ remote: OpaquePointer?, forPush: Bool = false) -> String {
+    if forPush, let push = git_remote_pushurl(remote) { return String(cString: push) }
+    return git_remote_url(remote).map { String(cString: $0) } ?? ""
+}
+
+private func listBranches(of remote: OpaquePointer?, url: String, options: RemoteOptions) throws(GitError)
+    -> [RemoteBranch]
+{
+    let context = RemoteCallbackContext(options: options, url: url)
+    var callbacks = try context.makeCallbacks()
+    var proxy = git_proxy_options()
+    try check(git_proxy_options_init(&proxy, UInt32(GIT_PROXY_OPTIONS_VERSION)), "prepare remote access")
+    var branches: [RemoteBranch] = []
+    try context.run("list branches of") { () throws(GitError) in
+        try check(git_remote_connect(remote, GIT_DIRECTION_FETCH, &callbacks, &proxy, nil), "connect")
+        defer { git_remote_disconnect(remote) }
+        var heads: UnsafeMutablePointer<UnsafePointer<git_remote_head>?>?
+        var count = 0
+        try check(git_remote_ls(&heads, &count, remote), "list references")
+        for position in 0..<count {
+            guard let head = heads?[position]?.pointee, let cName = head.name else { continue }
+            let name = String(cString: cName)
+            guard name.hasPrefix("refs/heads/") else { continue }
+            branches.append(RemoteBranch(name: String(name.dropFirst("refs/heads/".count)), target: ObjectID(head.oid)))
+        }
+    }
+    return branches
+}
+
+private func expandPushRefspec(_ spec: String) -> String {
+    guard !spec.contains(":") else { return spec }
+    let force = spec.hasPrefix("+")
+    let name = force ? String(spec.dropFirst()) : spec
+    let full = name.hasPrefix("refs/") ? name : "refs/heads/\(name)"
+    return (force ? "+" : "") + full + ":" + full
+}
+
+/// Calls `body` with a `git_strarray` of `strings`, valid only during the call.
+private func withStringArray<Result>(
+    _ strings: [String], _ body: (inout git_strarray) throws(GitError) -> Result
+) throws(GitError) -> Result {
+    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+    defer { pointers.forEach { free($0) } }
+    return try pointers.withUnsafeMutableBufferPointer { (buffer) throws(GitError) -> Result in
+        var array = git_strarray(strings: buffer.baseAddress, count: buffer.count)
+        return try body(&array)
+    }
+}
+
+// MARK: - Classifying transport errors
+
+extension GitError {
+    /// True when the remote could not be reached at all: connection refused, no route, name
+    /// resolution failed, connection timed out or dropped. False for authentication, certificate,
+    /// rejection and repository errors, so callers can say "offline, try later" for exactly
+    /// these and keep working locally.
+    public var isNetworkUnreachable: Bool {
+        switch code {
+        case .auth, .certificate, .pushRejected, .nonFastForward, .user, .notFound, .invalidSpec: return false
+        default: break
+        }
+        // libgit2 reports connect and resolve failures with the os or net class, ssh and TLS
+        // handshake failures with ssh/ssl; the same classes also carry errors from a server that
+        // was reached ("unexpected http status code: 404", "unsupported URL protocol"), so the
+        // message decides.
+        guard let errorClass, [.net, .os, .ssh, .ssl, .http].contains(errorClass) else { return false }
+        let message = (libraryMessage ?? "").lowercased()
+        return networkFailureMarkers.contains { message.contains($0) }
+    }
+
+    /// True when the server refused the credentials (or none were available).
+    public var isAuthenticationFailure: Bool { code == .auth }
+
+    /// True when the server's TLS certificate or SSH host key was not trusted.
+    public var isCertificateFailure: Bool { code == .certificate }
+}
+
+private let networkFailureMarkers = [
+    "failed to connect", "connection refused", "could not resolve", "failed to resolve", "name or service not known",
+    "temporary failure in name resolution", "no route to host", "network is unreachable", "timed out",
+    "connection reset", "broken pipe", "unexpected eof", "failed to start ssh session", "host is down",
+    "could not connect",
+]
+
+// MARK: - URLs, base64, PEM
+
+/// `https://alice:s3cret@host/x.git` → `https://host/x.git`. Messages only ever show this form.
+func redactedURL(_ url: String) -> String {
+    guard let schemeEnd = url.firstRange(of: "://") else { return url }
+    let rest = url[schemeEnd.upperBound...]
+    let authorityEnd = rest.firstIndex(where: { (c: Character) -> Bool in c == "/" || c == "?" || c == "#" })
+        ?? rest.endIndex
+    guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return url }
+    return String(url[..<schemeEnd.upperBound]) + String(rest[rest.index(after: at)...])
+}
+
+/// `git@host:path` (scp-like ssh syntax), as opposed to a URL or a local path.
+func isSCPLikeURL(_ url: String) -> Bool {
+    guard !url.contains("://"), let colon = url.firstIndex(of: ":") else { return false }
+    let before = url[..<colon]
+    return !before.contains("/") && before.count > 1
+}
+
+private let base64Alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+func base64Encoded(_ bytes: [UInt8], padded: Bool = true) -> String {
+    var out: [UInt8] = []
+    var index = 0
+    while index < bytes.count {
+        let chunk = bytes[index..<min(index + 3, bytes.count)]
+        let b0 = chunk[chunk.startIndex]
+        let b1 = chunk.count > 1 ? chunk[chunk.startIndex + 1] : 0
+        let b2 = chunk.count > 2 ? chunk[chunk.startIndex + 2] : 0
+        out.append(base64Alphabet[Int(b0 >> 2)])
+        out.append(base64Alphabet[Int((b0 & 0x03) << 4 | b1 >> 4)])
+        if chunk.count > 1 { out.append(base64Alphabet[Int((b1 & 0x0f) << 2 | b2 >> 6)]) } else if padded { out.append(UInt8(ascii: "=")) }
+        if chunk.count > 2 { out.append(base64Alphabet[Int(b2 & 0x3f)]) } else if padded { out.append(UInt8(ascii: "=")) }
+        index += 3
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+/// Decodes base64, ignoring whitespace and padding; nil on any other character.
+func base64Decoded(_ text: Substring) -> [UInt8]? {
+    var values: [UInt8] = []
+    for byte in text.utf8 {
+        if byte == UInt8(ascii: "=") || byte == 10 || byte == 13 || byte == 32 || byte == 9 { continue }
+        guard let value = base64Alphabet.firstIndex(of: byte) else { return nil }
+        values.append(UInt8(value))
+    }
+    var out: [UInt8] = []
+    var index = 0
+    while index + 1 < values.count {
+        out.append(values[index] << 2 | values[index + 1] >> 4)
+        if index + 2 < values.count { out.append(values[index + 1] << 4 | values[index + 2] >> 2) }
+        if index + 3 < values.count { out.append(values[index + 2] << 6 | values[index + 3]) }
+        index += 4
+    }
+    return out
+}
+
+/// The DER bytes of every `CERTIFICATE` block in a PEM file.
+func pemCertificates(inFile path: String) throws(GitError) -> [[UInt8]] {
+    guard let file = fopen(path, "rb") else {
+        throw GitError(
+            code: .notFound, operation: "read trusted certificates", subject: path,
+            libraryMessage: String(cString: strerror(errno)), errorClass: .os)
+    }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 16_384)
+    while true {
+        let count = fread(&buffer, 1, buffer.count, file)
+        if count <= 0 { break }
+        bytes.append(contentsOf: buffer[0..<count])
+    }
+    let text = String(decoding: bytes, as: UTF8.self)
+    var certificates: [[UInt8]] = []
+    var rest = Substring(text)
+    let begin = "-----BEGIN CERTIFICATE-----"
+    let end = "-----END CERTIFICATE-----"
+    while let start = rest.firstRange(of: begin), let stop = rest[start.upperBound...].firstRange(of: end) {
+        if let der = base64Decoded(rest[start.upperBound..<stop.lowerBound]) { certificates.append(der) }
+        rest = rest[stop.upperBound...]
+    }
+    if certificates.isEmpty {
+        throw GitError(
+            code: .invalid, operation: "read trusted certificates", subject: path,
+            libraryMessage: "no PEM certificate found in the file")
+    }
+    return certificates
+}
