@@ -5,7 +5,7 @@ packages=(
   libgit2-dev                                   # libgit2 1.5.1: every git operation
   libcmark-gfm-dev libcmark-gfm-extensions-dev  # Markdown structure with source positions
   git                                           # the independent reference the tests compare against
-  lighttpd nginx fcgiwrap openssh-server        # real smart-HTTP(S) and ssh remotes on loopback in tests
+  lighttpd nginx fcgiwrap openssh-server openssh-client  # real smart-HTTP(S) and ssh remotes on loopback in tests
   openssl ca-certificates
 )
 missing=()

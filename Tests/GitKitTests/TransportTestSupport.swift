@@ -1,3 +1,4 @@
+import ABMTestSupport
 import Foundation
 import Testing
 
@@ -9,19 +10,9 @@ import Testing
 /// Points libgit2's system/XDG/global configuration at an empty folder, once per process, so that
 /// /etc/gitconfig (which rewrites URLs on these machines) and ~/.gitconfig cannot interfere.
 enum TransportIsolation {
-    private static let outcome: Result<Void, GitError> = {
-        let path = NSTemporaryDirectory() + "abmsync-empty-config-\(getpid())"
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        do throws(GitError) {
-            try GitRuntime.isolateConfiguration(searchPath: path)
-            return .success(())
-        } catch {
-            return .failure(error)
-        }
-    }()
-
+    /// The one isolation shared by every test target in the process (see ABMTestSupport).
     static func apply() throws {
-        try outcome.get()
+        guard GitIsolation.apply() else { throw TestFailure("cannot isolate libgit2 from the machine's git configuration") }
     }
 }
 
@@ -31,9 +22,9 @@ struct TestFailure: Error, CustomStringConvertible {
 }
 
 /// A fresh temporary folder, deleted when released. Also isolates libgit2's configuration.
-final class Sandbox {
+final class TransportSandbox {
     let path: String
-    let git: GitCLI
+    let git: TransportGit
 
     init() throws {
         try TransportIsolation.apply()
@@ -42,7 +33,7 @@ final class Sandbox {
         guard let made = mkdtemp(&bytes) else { throw TestFailure("mkdtemp failed: \(errno)") }
         path = String(cString: made)
         try FileManager.default.createDirectory(atPath: path + "/home", withIntermediateDirectories: true)
-        git = GitCLI(home: path + "/home")
+        git = TransportGit(home: path + "/home")
     }
 
     deinit {
@@ -68,7 +59,7 @@ final class Sandbox {
 
 /// Runs the `git` CLI isolated from the machine: no system config, HOME in the sandbox, a fixed
 /// identity and fixed dates. Throws with git's stderr when git fails.
-struct GitCLI {
+struct TransportGit {
     let home: String
 
     var environment: [String: String] {
@@ -89,7 +80,7 @@ struct GitCLI {
         throws -> String
     {
         let location = directory.map { ["-C", $0] } ?? []
-        let result = try runProcess(
+        let result = try runTransportProcess(
             "/usr/bin/env", ["git"] + location + arguments, environment: environment.merging(extra) { $1 })
         guard result.status == 0 else {
             throw TestFailure("git \(arguments.joined(separator: " ")) failed (\(result.status)): \(result.stderr)")
@@ -98,7 +89,7 @@ struct GitCLI {
     }
 }
 
-struct ProcessResult {
+struct TransportProcessResult {
     var status: Int32
     var stdout: String
     var stderr: String
@@ -108,8 +99,8 @@ struct ProcessResult {
 /// program leaves behind cannot keep us waiting for end-of-file), with an empty signal mask and
 /// default signal handlers. (Foundation's Process passes on the calling thread's mask, in which
 /// the test runner's threads block SIGTERM: servers started that way ignored the stop signal.)
-func runProcess(_ executable: String, _ arguments: [String], environment: [String: String]) throws
-    -> ProcessResult
+func runTransportProcess(_ executable: String, _ arguments: [String], environment: [String: String]) throws
+    -> TransportProcessResult
 {
     let stem = NSTemporaryDirectory() + "abmsync-process-\(UUID().uuidString)"
     let outPath = stem + ".out"
@@ -152,7 +143,7 @@ func runProcess(_ executable: String, _ arguments: [String], environment: [Strin
     }
     // WIFEXITED/WEXITSTATUS are C macros Swift does not import.
     let exitCode = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    return ProcessResult(
+    return TransportProcessResult(
         status: exitCode,
         stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
         stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
@@ -177,7 +168,7 @@ final class TestServer {
         self.name = name
         self.directory = directory
         let started = Date()
-        let result = try runProcess(
+        let result = try runTransportProcess(
             "/bin/bash", ["\(TestServer.scriptsFolder)/\(name).sh", "start", directory],
             environment: ProcessInfo.processInfo.environment)
         startSeconds = Date().timeIntervalSince(started)
@@ -205,7 +196,7 @@ final class TestServer {
     func stop() {
         guard !stopped else { return }
         stopped = true
-        _ = try? runProcess(
+        _ = try? runTransportProcess(
             "/bin/bash", ["\(TestServer.scriptsFolder)/\(name).sh", "stop", directory],
             environment: ProcessInfo.processInfo.environment)
     }
@@ -214,7 +205,7 @@ final class TestServer {
 }
 
 /// Starts a server, runs `body`, and stops the server whatever happens.
-func withServer<T>(_ name: String, in sandbox: Sandbox, _ body: (TestServer) throws -> T) throws -> T {
+func withServer<T>(_ name: String, in sandbox: TransportSandbox, _ body: (TestServer) throws -> T) throws -> T {
     let server = try TestServer(name, in: sandbox.sub("server-\(name)"))
     defer { server.stop() }
     return try body(server)

@@ -12,7 +12,7 @@ struct TransportTests {
     /// Clones `url` twice, commits and pushes from the first clone, fetches into the second,
     /// and checks with the git CLI that the server's repository got exactly that commit.
     private func roundTrip(
-        url: String, bareRepository: String, options: RemoteOptions, sandbox: Sandbox
+        url: String, bareRepository: String, options: RemoteOptions, sandbox: TransportSandbox
     ) throws {
         let started = Date()
         let first = try Repository.clone(from: url, to: sandbox.sub("first"), options: options)
@@ -53,14 +53,14 @@ struct TransportTests {
 
     @Test(arguments: ["path", "file"])
     func localRoundTrip(scheme: String) throws {
-        let sandbox = try Sandbox()
+        let sandbox = try TransportSandbox()
         let bare = try sandbox.makeSeededBareRepository(at: sandbox.sub("remote.git"))
         let url = scheme == "file" ? "file://" + bare : bare
         try roundTrip(url: url, bareRepository: bare, options: Self.noCredentials, sandbox: sandbox)
     }
 
     @Test func gitDaemonRoundTrip() throws {
-        let sandbox = try Sandbox()
+        let sandbox = try TransportSandbox()
         try withServer("git-daemon", in: sandbox) { server in
             let bare = try sandbox.makeSeededBareRepository(at: server.repositories + "/plans.git")
             try roundTrip(
@@ -71,7 +71,7 @@ struct TransportTests {
 
     @Test(arguments: ["anonymous", "basic auth"])
     func lighttpdRoundTrip(access: String) throws {
-        let sandbox = try Sandbox()
+        let sandbox = try TransportSandbox()
         try withServer("lighttpd", in: sandbox) { server in
             let bare = try sandbox.makeSeededBareRepository(at: server.repositories + "/plans.git")
             let base = access == "anonymous" ? try server["URL"] : try server["AUTH_URL"]
@@ -83,7 +83,7 @@ struct TransportTests {
 
     @Test(arguments: ["http anonymous", "http basic auth", "https basic auth"])
     func nginxRoundTrip(access: String) throws {
-        let sandbox = try Sandbox()
+        let sandbox = try TransportSandbox()
         try withServer("nginx", in: sandbox) { server in
             let bare = try sandbox.makeSeededBareRepository(at: server.repositories + "/plans.git")
             switch access {
@@ -106,7 +106,7 @@ struct TransportTests {
     }
 
     @Test func sshRoundTripWithKeyFileAndPinnedHostKey() throws {
-        let sandbox = try Sandbox()
+        let sandbox = try TransportSandbox()
         try withServer("sshd", in: sandbox) { server in
             let bare = try sandbox.makeSeededBareRepository(at: server.repositories + "/plans.git")
             let key = try server["CLIENT_KEY"]
@@ -135,7 +135,7 @@ extension TransportTests {
     }
 
     @Test func httpAuthenticationFailuresAreClearAndDoNotLoop() throws {
-        let sandbox = try Sandbox()
+        let sandbox = try TransportSandbox()
         try withServer("lighttpd", in: sandbox) { server in
             try sandbox.makeSeededBareRepository(at: server.repositories + "/private.git")
             let url = try server["AUTH_URL"] + "/private.git"
@@ -196,7 +196,7 @@ extension TransportTests {
     }
 
     @Test func httpsCertificatePolicies() throws {
-        let sandbox = try Sandbox()
+        let sandbox = try TransportSandbox()
         try withServer("nginx", in: sandbox) { server in
             try sandbox.makeSeededBareRepository(at: server.repositories + "/plans.git")
             let url = try server["HTTPS_URL"] + "/plans.git"
@@ -217,7 +217,7 @@ extension TransportTests {
 
             // A certificate file that does not hold the server's certificate.
             let other = sandbox.sub("other.crt")
-            _ = try runProcess(
+            _ = try runTransportProcess(
                 "/usr/bin/env",
                 [
                     "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
@@ -232,7 +232,7 @@ extension TransportTests {
     }
 
     @Test func sshHostKeyAndKeyFailures() throws {
-        let sandbox = try Sandbox()
+        let sandbox = try TransportSandbox()
         try withServer("sshd", in: sandbox) { server in
             try sandbox.makeSeededBareRepository(at: server.repositories + "/plans.git")
             let url = try server["URL"] + "/plans.git"
@@ -277,7 +277,7 @@ extension TransportTests {
 
             // The key held by a running ssh-agent (this test's own agent, on its own socket).
             let socket = sandbox.sub("agent.sock")
-            let agent = try runProcess(
+            let agent = try runTransportProcess(
                 "/usr/bin/env", ["ssh-agent", "-a", socket, "-s"], environment: ProcessInfo.processInfo.environment)
             guard agent.status == 0, let pidLine = agent.stdout.split(separator: ";").first(where: { $0.contains("SSH_AGENT_PID=") }),
                 let agentPID = Int32(pidLine.split(separator: "=").last ?? "")
@@ -285,7 +285,7 @@ extension TransportTests {
             defer { kill(agentPID, SIGTERM) }
             var agentEnvironment = ProcessInfo.processInfo.environment
             agentEnvironment["SSH_AUTH_SOCK"] = socket
-            let added = try runProcess("/usr/bin/env", ["ssh-add", "-q", key], environment: agentEnvironment)
+            let added = try runTransportProcess("/usr/bin/env", ["ssh-add", "-q", key], environment: agentEnvironment)
             #expect(added.status == 0, "ssh-add: \(added.stderr)")
             let previous = getenv("SSH_AUTH_SOCK").map { String(cString: $0) }
             setenv("SSH_AUTH_SOCK", socket, 1)
@@ -299,7 +299,7 @@ extension TransportTests {
 
     @Test(arguments: ["git-daemon", "lighttpd"])
     func pushRejectedByHookIsReportedAsRejected(serverName: String) throws {
-        let sandbox = try Sandbox()
+        let sandbox = try TransportSandbox()
         try withServer(serverName, in: sandbox) { server in
             let bare = try sandbox.makeSeededBareRepository(at: server.repositories + "/guarded.git")
             let hook = bare + "/hooks/pre-receive"
@@ -322,7 +322,7 @@ extension TransportTests {
     }
 
     @Test func staleBranchPushIsRefusedAsNonFastForward() throws {
-        let sandbox = try Sandbox()
+        let sandbox = try TransportSandbox()
         try withServer("git-daemon", in: sandbox) { server in
             let bare = try sandbox.makeSeededBareRepository(at: server.repositories + "/plans.git")
             let url = try server["URL"] + "/plans.git"
@@ -341,7 +341,7 @@ extension TransportTests {
 
     /// A port nobody listens on (checked by the same helper the server scripts use).
     private func closedPort() throws -> String {
-        let result = try runProcess(
+        let result = try runTransportProcess(
             "/bin/bash", ["-c", "source \"$1/common.sh\" && free_port", "bash", TestServer.scriptsFolder],
             environment: ProcessInfo.processInfo.environment)
         let port = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -350,7 +350,7 @@ extension TransportTests {
     }
 
     @Test func unreachableRemotesAreClassifiedAsUnreachable() throws {
-        let sandbox = try Sandbox()
+        let sandbox = try TransportSandbox()
         let port = try closedPort()
         let urls = [
             "git://127.0.0.1:\(port)/plans.git",
@@ -390,7 +390,7 @@ extension TransportTests {
 extension TransportTests {
     @Test(arguments: ["path", "git-daemon"])
     func cloningAnEmptyRemoteStartsBranchMain(transport: String) throws {
-        let sandbox = try Sandbox()
+        let sandbox = try TransportSandbox()
         let run = { (url: String, bare: String) throws in
             let clone = try Repository.clone(from: url, to: sandbox.sub("clone"), options: RemoteOptions(credentials: []))
             #expect(clone.isHeadUnborn)
@@ -416,7 +416,7 @@ extension TransportTests {
     }
 
     @Test func progressIsReportedForDownloadAndUpload() throws {
-        let sandbox = try Sandbox()
+        let sandbox = try TransportSandbox()
         try withServer("git-daemon", in: sandbox) { server in
             try sandbox.makeSeededBareRepository(at: server.repositories + "/plans.git")
             let log = ProgressLog()
@@ -438,7 +438,7 @@ extension TransportTests {
     }
 
     @Test func listingRemoteBranches() throws {
-        let sandbox = try Sandbox()
+        let sandbox = try TransportSandbox()
         try withServer("git-daemon", in: sandbox) { server in
             let bare = try sandbox.makeSeededBareRepository(at: server.repositories + "/plans.git")
             try sandbox.git.run(["--git-dir", bare, "branch", "feature", "main"])
