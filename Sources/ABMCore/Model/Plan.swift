@@ -99,11 +99,14 @@ public enum FrontMatter {
     }
 
     private static func isFence(_ line: Substring, allowDots: Bool) -> Bool {
-        var trimmed = line
-        while let last = trimmed.last, last == "\n" || last == "\r\n" || last == "\r" || last == " " || last == "\t" {
-            trimmed = trimmed.dropLast()
+        // Byte-wise: this runs on every line of every plan's front matter.
+        var bytes = line.utf8[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        while let last = bytes.last, last == 0x0A || last == 0x0D || last == 0x20 || last == 0x09 {
+            bytes = bytes.dropLast()
         }
-        if trimmed.hasPrefix("\u{FEFF}") { trimmed = trimmed.dropFirst() }
-        return trimmed == "---" || (allowDots && trimmed == "...")
+        guard bytes.count == 3, let first = bytes.first else { return false }
+        guard first == UInt8(ascii: "-") || (allowDots && first == UInt8(ascii: ".")) else { return false }
+        return bytes.allSatisfy { $0 == first }
     }
 }

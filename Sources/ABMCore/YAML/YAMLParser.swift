@@ -35,7 +35,9 @@ public enum YAMLParser {
         let root: Node?
         let parser: Parser
         do {
-            parser = try Parser(yaml: body)
+            // The basic resolver: abmsync reads scalars by schema, so Yams need not guess types (its regex
+            // guessing dominated parse time, and duplicate-key checks hash every key).
+            parser = try Parser(yaml: body, resolver: .basic, encoding: .utf8)
             root = try parser.singleRoot()
         } catch let error as YamlError {
             throw translate(error, text: body)
