@@ -17,9 +17,13 @@ struct AbmsyncCommand: ParsableCommand {
               1   your plans need attention: validation errors or merge conflicts (abmsync worked)
               2   abmsync could not do its job: git, files, network or configuration
               64  the command line was wrong
+              75  the shared remote could not be reached (pull/push/sync): your edits are kept locally
             """,
         version: AbmsyncVersion.current,
-        subcommands: [Init.self, New.self, Validate.self, Hooks.self, MergeDriverCommand.self]
+        subcommands: [
+            Init.self, Clone.self, New.self, Validate.self, Pull.self, Push.self, Sync.self, Hooks.self,
+            MergeDriverCommand.self,
+        ]
     )
 
     /// Runs a command with abmsync's exit-code convention: usage errors 64 (ArgumentParser), operational
@@ -42,6 +46,8 @@ enum ExitStatus {
     static let needsAttention: Int32 = 1
     static let operationalFailure: Int32 = 2
     static let usage: Int32 = 64
+    /// EX_TEMPFAIL: the remote was unreachable; try again later.
+    static let offline: Int32 = 75
 }
 
 enum AbmsyncVersion {

@@ -51,7 +51,7 @@ extension PlanRepository {
     /// Records every local change (abmsync files and anything else the team keeps here) as one commit
     /// whose message says what changed in plan terms. Refuses when the staged plans have errors.
     /// Returns nil when there was nothing to record.
-    public func commitLocalChanges(as identity: Signature, today: PlanDate, subjectPrefix: String? = nil) throws(AbmsyncError)
+    public func commitLocalChanges(as identity: Signature, today: PlanDate, validate: Bool = true, subjectPrefix: String? = nil) throws(AbmsyncError)
         -> (commit: ObjectID, changes: [PlanChange])?
     {
         let changes = try localChanges()
@@ -65,7 +65,7 @@ extension PlanRepository {
                     "there are unresolved conflicts", hint: "run 'abmsync conflicts' to see them and 'abmsync resolve' to settle them")
             }
             let staged = try StagedSource(repository: git)
-            let errors = ValidateUseCase.report(for: staged, today: today).findings.filter { $0.severity == .error }
+            let errors = validate ? ValidateUseCase.report(for: staged, today: today).findings.filter { $0.severity == .error } : []
             if !errors.isEmpty {
                 throw AbmsyncError.validationFailed(errors)
             }
@@ -73,7 +73,7 @@ extension PlanRepository {
             let tree = try index.writeTree(to: git)
             let parent = try git.headCommitID()
             if let parent, try git.commit(parent).treeID == tree { return nil }
-            let message = CommitMessage.make(changes: changes, prefix: subjectPrefix)
+            let message = CommitMessage.make(changes: changes, prefix: subjectPrefix ?? (validate ? nil : "Checkpoint: "))
             let id = try git.createCommit(
                 tree: tree, parents: parent.map { [$0] } ?? [], message: message, author: identity)
             return (id, changes)

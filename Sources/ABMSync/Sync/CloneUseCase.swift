@@ -1,0 +1,48 @@
+import ABMCore
+import Foundation
+import GitKit
+
+/// `abmsync clone URL [DIR]`: a teammate's first copy of the plans, with hooks and merge setup.
+public enum CloneUseCase {
+    public struct Result: Sendable {
+        public var root: String
+        /// The remote was empty: the clone was set up as a new plan repository.
+        public var initialisedEmptyRemote: Bool
+        public var setup: [String]
+        public var accountCount: Int
+    }
+
+    public static func run(url: String, directory: String?, options: RemoteOptions, executable: String) throws(AbmsyncError)
+        -> Result
+    {
+        let name = directory ?? defaultFolderName(for: url)
+        let root = URL(fileURLWithPath: name).standardizedFileURL.path
+        if FileSystem.exists(root), (try? FileManager.default.contentsOfDirectory(atPath: root).isEmpty) == false {
+            throw .alreadyExists(what: "folder '\(name)'", location: nil, hint: "clone into a new or empty folder: abmsync clone URL other-name")
+        }
+        let repository: Repository
+        do {
+            repository = try Repository.clone(from: url, to: root, options: options)
+        } catch {
+            try? FileManager.default.removeItem(atPath: root)  // nothing half-cloned left behind
+            throw SyncFailure(error, remote: RemoteDisplay.redacted(url)).asAbmsyncError
+        }
+        _ = repository
+        if !FileSystem.exists(root + "/" + WorkspaceFile.policy) {
+            let initialised = try Initializer.run(at: root, remote: nil, executable: executable)
+            return Result(root: root, initialisedEmptyRemote: true, setup: initialised.hooks.map(\.summary), accountCount: 0)
+        }
+        let plans = try PlanRepository.locate(from: root)
+        var setup = try HookInstaller.install(in: plans.git, executable: executable).map(\.summary)
+        setup += try Initializer.configureMergeDriverAndAttributes(plans)
+        let accounts = WorkspaceLoader.load(from: WorkingTreeSource(root: root)).workspace.accounts.count
+        return Result(root: root, initialisedEmptyRemote: false, setup: setup, accountCount: accounts)
+    }
+
+    /// `https://host/acme/abm-plans.git` → `abm-plans`.
+    static func defaultFolderName(for url: String) -> String {
+        var last = url.split(whereSeparator: { $0 == "/" || $0 == ":" }).last.map(String.init) ?? "plans"
+        if last.hasSuffix(".git") { last = String(last.dropLast(4)) }
+        return last.isEmpty ? "plans" : last
+    }
+}

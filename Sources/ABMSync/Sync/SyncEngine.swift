@@ -1,0 +1,389 @@
+import ABMCore
+import Foundation
+import GitKit
+
+/// What a pull, push or sync did, as values the command renders in plan terms.
+public struct SyncReport: Sendable {
+    public enum Outcome: Sendable, Equatable {
+        case upToDate
+        case fastForwarded
+        case merged
+        case conflicts
+    }
+
+    /// Local edits recorded before anything else (nil when there were none).
+    public var checkpoint: (commit: String, changes: [PlanChange])?
+    public var pullOutcome: Outcome?
+    /// What teammates changed, in plan terms.
+    public var incoming: [PlanChange] = []
+    /// Who made the incoming changes.
+    public var incomingAuthors: [String] = []
+    public var conflicts: [MergeConflict] = []
+    /// Commits sent to the remote (0 when nothing was pushed).
+    public var pushedCommits = 0
+    /// True when the remote could not be reached: edits stay local and go out next time.
+    public var offline = false
+    public var offlineReason: String?
+    public var remote: String = "origin"
+    public var remoteURL: String?
+    public var branch: String = "main"
+
+    public init() {}
+}
+
+/// pull, push and sync for people who never type git: local work is recorded before anything
+/// touches it, merges are structure-aware, invalid plans are never sent, force is never used.
+public final class SyncEngine {
+    public let repository: PlanRepository
+    let options: RemoteOptions
+    let today: PlanDate
+    let remote = "origin"
+
+    public init(repository: PlanRepository, options: RemoteOptions, today: PlanDate) {
+        self.repository = repository
+        self.options = options
+        self.today = today
+    }
+
+    var git: Repository { repository.git }
+
+    // MARK: - Pull
+
+    public func pull() throws(AbmsyncError) -> SyncReport {
+        let lock = try RepositoryLock.acquire(gitDirectory: git.gitDirectory)
+        defer { lock.release() }
+        var report = try prepareReport()
+        let identity = try currentIdentity()
+        try finishResolvedMerge(identity: identity, report: &report)
+        try checkpoint(identity: identity, report: &report, validate: false)
+        do {
+            try fetch(&report)
+        } catch {
+            guard error.isOffline else { throw error.asAbmsyncError }
+            report.offline = true
+            report.offlineReason = error.offlineReason
+            return report
+        }
+        try integrate(identity: identity, report: &report)
+        return report
+    }
+
+    // MARK: - Push
+
+    public func push(maxAttempts: Int = 3) throws(AbmsyncError) -> SyncReport {
+        let lock = try RepositoryLock.acquire(gitDirectory: git.gitDirectory)
+        defer { lock.release() }
+        var report = try prepareReport()
+        let identity = try currentIdentity()
+        try finishResolvedMerge(identity: identity, report: &report)
+        try checkpoint(identity: identity, report: &report, validate: true)
+        try pushLoop(identity: identity, report: &report, maxAttempts: maxAttempts)
+        return report
+    }
+
+    // MARK: - Sync
+
+    public func sync(maxAttempts: Int = 3) throws(AbmsyncError) -> SyncReport {
+        let lock = try RepositoryLock.acquire(gitDirectory: git.gitDirectory)
+        defer { lock.release() }
+        var report = try prepareReport()
+        let identity = try currentIdentity()
+        try finishResolvedMerge(identity: identity, report: &report)
+        try checkpoint(identity: identity, report: &report, validate: true)
+        do {
+            try fetch(&report)
+        } catch {
+            guard error.isOffline else { throw error.asAbmsyncError }
+            report.offline = true
+            report.offlineReason = error.offlineReason
+            return report
+        }
+        try integrate(identity: identity, report: &report)
+        if report.pullOutcome == .conflicts { return report }
+        try pushLoop(identity: identity, report: &report, maxAttempts: maxAttempts)
+        return report
+    }
+
+    // MARK: - Steps
+
+    private func prepareReport() throws(AbmsyncError) -> SyncReport {
+        var report = SyncReport()
+        do {
+            report.branch = try git.currentBranch() ?? "main"
+            guard let info = try git.remote(named: remote) else {
+                throw AbmsyncError.invalidArgument(
+                    "this plan repository has no shared remote yet",
+                    hint: "record it once with: abmsync init --remote URL (or git remote add origin URL)")
+            }
+            report.remoteURL = RemoteDisplay.redacted(info.url)
+        } catch let error as AbmsyncError {
+            throw error
+        } catch let error as GitError {
+            throw .git(error)
+        } catch {
+            throw .invalidArgument("\(error)", hint: nil)
+        }
+        return report
+    }
+
+    private func currentIdentity() throws(AbmsyncError) -> Signature {
+        let team = WorkspaceLoader.load(from: WorkingTreeSource(root: repository.root)).workspace.team
+        return try repository.teamIdentity(team: team).signature.stampedNow()
+    }
+
+    /// Local edits become a commit first: whatever happens next (a crash, a conflict), both
+    /// versions stay in history.
+    private func checkpoint(identity: Signature, report: inout SyncReport, validate: Bool) throws(AbmsyncError) {
+        if try hasUnresolvedConflicts() {
+            throw .invalidArgument(
+                "teammates' changes are waiting to be merged with yours and some conflicts are still open",
+                hint: "run 'abmsync conflicts' to see them, settle each (edit the file or 'abmsync resolve'), then sync again")
+        }
+        let recorded = try repository.commitLocalChanges(as: identity, today: today, validate: validate)
+        if let recorded { report.checkpoint = (recorded.commit.short, recorded.changes) }
+    }
+
+    /// A merge that stopped on conflicts and whose files no longer hold markers is finished with a
+    /// merge commit (HEAD + MERGE_HEAD).
+    private func finishResolvedMerge(identity: Signature, report: inout SyncReport) throws(AbmsyncError) {
+        do {
+            guard let theirs = try git.mergeHead() else { return }
+            if try hasUnresolvedConflicts() { return }
+            guard let head = try git.headCommitID() else { return }
+            let index = try git.index()
+            try index.addAll()
+            let staged = try StagedSource(repository: git)
+            let errors = ValidateUseCase.report(for: staged, today: today).findings.filter { $0.severity == .error }
+            if !errors.isEmpty { throw AbmsyncError.validationFailed(errors) }
+            try index.write()
+            let tree = try index.writeTree(to: git)
+            let changes = try repository.localChanges()
+            let message = CommitMessage.make(changes: changes, prefix: "Merge teammates' changes; resolved: ")
+            let commit = try git.createCommit(tree: tree, parents: [head, theirs], message: message, author: identity, updating: nil)
+            try moveBranch(to: commit, from: head, reason: "abmsync: finish merge")
+            try git.cleanupState()
+            report.checkpoint = (commit.short, changes)
+        } catch let error as AbmsyncError {
+            throw error
+        } catch let error as GitError {
+            throw .git(error)
+        } catch {
+            throw .invalidArgument("\(error)", hint: nil)
+        }
+    }
+
+    func hasUnresolvedConflicts() throws(AbmsyncError) -> Bool {
+        let load = WorkspaceLoader.load(from: WorkingTreeSource(root: repository.root))
+        return load.findings.contains { $0.rule == "conflict-marker" }
+    }
+
+    private func fetch(_ report: inout SyncReport) throws(SyncFailure) {
+        do {
+            try git.fetch(remote: remote, options: options)
+        } catch {
+            throw SyncFailure(error, remote: report.remoteURL ?? remote)
+        }
+    }
+
+    private var upstreamReference: String {
+        get throws(AbmsyncError) {
+            do {
+                return "refs/remotes/\(remote)/\(try git.currentBranch() ?? "main")"
+            } catch {
+                throw .git(error)
+            }
+        }
+    }
+
+    /// Brings the fetched remote branch into HEAD: fast-forward, structure-aware merge, or a stop
+    /// with conflicts marked in the files.
+    private func integrate(identity: Signature, report: inout SyncReport) throws(AbmsyncError) {
+        do {
+            guard let theirs = try git.referenceTarget(try upstreamReference) else {
+                report.pullOutcome = .upToDate  // the remote has nothing yet
+                return
+            }
+            guard let head = try git.headCommitID() else {
+                // Nothing local yet: take the remote's history as it is.
+                try git.setReference(try headBranchReference(), to: theirs, logMessage: "abmsync: first pull")
+                try git.checkoutHead(force: true)
+                report.pullOutcome = .fastForwarded
+                try describeIncoming(from: nil, to: theirs, report: &report)
+                return
+            }
+            switch try CommitMerger.merge(git, ours: head, theirs: theirs) {
+            case .upToDate:
+                report.pullOutcome = .upToDate
+            case .fastForward(let target):
+                try moveBranch(to: target, from: head, reason: "abmsync: pull (fast-forward)")
+                try git.checkoutHead(force: true)
+                report.pullOutcome = .fastForwarded
+                try describeIncoming(from: head, to: target, report: &report)
+            case .merged(let tree):
+                let base = try git.mergeBase(head, theirs)
+                try describeIncoming(from: base, to: theirs, report: &report)
+                let message = CommitMessage.make(changes: report.incoming, prefix: "Merge teammates' changes: ")
+                let commit = try git.createCommit(
+                    tree: tree, parents: [head, theirs], message: message, author: identity, updating: nil)
+                try moveBranch(to: commit, from: head, reason: "abmsync: pull (merge)")
+                try git.checkoutHead(force: true)
+                report.pullOutcome = .merged
+            case .conflicted(let tree, let conflicts):
+                let base = try git.mergeBase(head, theirs)
+                try describeIncoming(from: base, to: theirs, report: &report)
+                // Files get the merged content, conflicted ones with markers; HEAD stays where it is and
+                // MERGE_HEAD records what is being merged (git status shows it, as after git merge).
+                let index = try git.index()
+                try index.read(tree: tree, from: git)
+                try index.write()
+                try git.checkoutTree(tree, force: true)
+                try git.recordMergeInProgress(
+                    theirs: theirs, message: "Merge teammates' changes (\(conflicts.count) conflicts settled)\n")
+                report.pullOutcome = .conflicts
+                report.conflicts = conflicts
+            }
+        } catch let error as AbmsyncError {
+            throw error
+        } catch let error as GitError {
+            throw .git(error)
+        } catch {
+            throw .invalidArgument("\(error)", hint: nil)
+        }
+    }
+
+    private func headBranchReference() throws(GitError) -> String {
+        try git.headReferenceName() ?? "refs/heads/main"
+    }
+
+    private func moveBranch(to target: ObjectID, from old: ObjectID, reason: String) throws(AbmsyncError) {
+        do {
+            try git.setReference(try headBranchReference(), to: target, expected: old, logMessage: reason)
+        } catch {
+            if error.code == .modified {
+                throw .invalidArgument(
+                    "the branch moved while abmsync was working (another program changed it)",
+                    hint: "run the command again")
+            }
+            throw .git(error)
+        }
+    }
+
+    private func describeIncoming(from old: ObjectID?, to new: ObjectID, report: inout SyncReport) throws(GitError) {
+        let newSource = try CommitSource(repository: git, commit: new)
+        let oldTree = try old.map { (id) throws(GitError) in try git.commit(id).treeID }
+        let paths = try git.changedPaths(from: oldTree, to: try git.commit(new).treeID)
+        if let old {
+            report.incoming = ChangeSummary.compare(old: try CommitSource(repository: git, commit: old), new: newSource, paths: paths)
+        } else {
+            report.incoming = ChangeSummary.compare(old: MemorySource([:]), new: newSource, paths: paths)
+        }
+        var authors: [String] = []
+        for commit in try git.log(from: new, limit: 500) {
+            if let old, try git.mergeBase(commit.id, old) == commit.id { break }
+            if !authors.contains(commit.author.name) { authors.append(commit.author.name) }
+        }
+        report.incomingAuthors = authors
+    }
+
+    private func pushLoop(identity: Signature, report: inout SyncReport, maxAttempts: Int) throws(AbmsyncError) {
+        for attempt in 1...max(1, maxAttempts) {
+            do {
+                guard let head = try git.headCommitID() else { return }
+                let upstream = try git.referenceTarget(try upstreamReference)
+                if upstream == head { return }  // nothing to send
+                // Never send what would fail validation, however it was committed.
+                let errors = ValidateUseCase.report(for: try CommitSource(repository: git, commit: head), today: today)
+                    .findings.filter { $0.severity == .error }
+                if !errors.isEmpty { throw AbmsyncError.validationFailed(errors) }
+                let ahead = try upstream.map { (u) throws(GitError) in try git.aheadBehind(local: head, upstream: u).ahead } ?? 1
+                let branch = try git.currentBranch() ?? "main"
+                try git.push(remote: remote, refspecs: ["refs/heads/\(branch):refs/heads/\(branch)"], options: options)
+                try git.setReference(
+                    "refs/remotes/\(remote)/\(branch)", to: head, logMessage: "abmsync: push")
+                report.pushedCommits += ahead
+                return
+            } catch let error as AbmsyncError {
+                throw error
+            } catch let error as GitError {
+                let failure = SyncFailure(error, remote: report.remoteURL ?? remote)
+                if failure.isOffline {
+                    report.offline = true
+                    report.offlineReason = failure.offlineReason
+                    return
+                }
+                let remoteMoved = error.code == .nonFastForward
+                    || (error.code == .pushRejected
+                        && error.rejectedReferences.contains { $0.reason.contains("fetch first") || $0.reason.contains("non-fast-forward") })
+                guard remoteMoved, attempt < maxAttempts else { throw failure.asAbmsyncError }
+                // A teammate pushed meanwhile: bring their work in, then try again (never force).
+                do {
+                    try fetch(&report)
+                } catch let fetchFailure {
+                    if fetchFailure.isOffline {
+                        report.offline = true
+                        report.offlineReason = fetchFailure.offlineReason
+                        return
+                    }
+                    throw fetchFailure.asAbmsyncError
+                }
+                try integrate(identity: identity, report: &report)
+                if report.pullOutcome == .conflicts { return }
+            } catch {
+                throw .invalidArgument("\(error)", hint: nil)
+            }
+        }
+    }
+}
+
+/// A transport failure, told apart: offline (a normal state) or a real problem.
+struct SyncFailure: Error {
+    let error: GitError
+    let remote: String
+
+    init(_ error: GitError, remote: String) {
+        self.error = error
+        self.remote = remote
+    }
+
+    var isOffline: Bool { error.isNetworkUnreachable }
+
+    var offlineReason: String { error.libraryMessage ?? "the remote did not answer" }
+
+    var asAbmsyncError: AbmsyncError {
+        if error.isAuthenticationFailure {
+            return .git(
+                error,
+                hint: error.hint
+                    ?? "check your access to \(remote): an ssh key in ~/.ssh (id_ed25519 or id_rsa) or ssh-agent, or for https set ABMSYNC_GIT_USERNAME and ABMSYNC_GIT_TOKEN")
+        }
+        if error.isCertificateFailure {
+            return .git(error, hint: error.hint ?? "the server's certificate or host key is not trusted; ask your admin")
+        }
+        if error.code == .pushRejected {
+            return .git(error, hint: error.hint ?? "the server refused the change; its message is above")
+        }
+        return .git(error, hint: error.hint)
+    }
+}
+
+extension Signature {
+    /// The same person, stamped with the current time.
+    func stampedNow() -> Signature {
+        Signature(name: name, email: email, time: Int64(Date().timeIntervalSince1970), offsetMinutes: offsetMinutes)
+    }
+}
+
+/// Remote URLs for messages: never with credentials in them.
+public enum RemoteDisplay {
+    public static func redacted(_ url: String) -> String {
+        guard let scheme = url.range(of: "://") else { return url }
+        let rest = url[scheme.upperBound...]
+        let hostEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+        let authority = rest[..<hostEnd]
+        guard let at = authority.lastIndex(of: "@") else { return url }
+        let user = authority[..<at]
+        let visibleUser = user.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+        let keepUser = url.hasPrefix("ssh://") ? visibleUser + "@" : ""
+        return String(url[..<scheme.upperBound]) + keepUser + authority[authority.index(after: at)...] + rest[hostEnd...]
+    }
+}

@@ -1,0 +1,159 @@
+import ABMCore
+import ABMSync
+import ArgumentParser
+import Foundation
+import GitKit
+
+/// Options shared by the commands that talk to the shared remote.
+struct RemoteArguments: ParsableArguments {
+    @Flag(help: "Print no transfer progress.") var quiet = false
+
+    func remoteOptions() -> RemoteOptions {
+        var options = RemoteOptions()
+        if !quiet, isatty(STDERR_FILENO) != 0 {
+            options.progress = { progress in ProgressPrinter.show(progress) }
+        }
+        return options
+    }
+}
+
+enum ProgressPrinter {
+    /// One updating line on the terminal: objects, bytes, rate.
+    static func show(_ progress: TransferProgress) {
+        let total = max(progress.totalObjects, 1)
+        let done = progress.direction == .download ? progress.receivedObjects : progress.receivedObjects
+        let percent = done * 100 / total
+        let mb = Double(progress.bytes) / 1_048_576
+        let verb = progress.direction == .download ? "Receiving" : "Sending"
+        let line = String(format: "\r%@ %d/%d objects (%d%%), %.1f MiB", verb, done, progress.totalObjects, percent, mb)
+        FileHandle.standardError.write(Data(line.utf8))
+        if done >= progress.totalObjects, progress.totalObjects > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+/// Renders a sync report in plan terms.
+enum SyncPrinter {
+    static func print(_ report: SyncReport, action: String) -> Int32 {
+        if let checkpoint = report.checkpoint {
+            Console.out("Recorded your edits (\(checkpoint.commit)):")
+            for change in checkpoint.changes.prefix(20) { Console.out("  \(change)") }
+            if checkpoint.changes.count > 20 { Console.out("  … and \(checkpoint.changes.count - 20) more") }
+        }
+        if report.offline {
+            Console.out(
+                "Offline: \(report.remoteURL ?? report.remote) cannot be reached right now. Your edits are saved here and will be sent next time you sync.")
+            return ExitStatus.offline
+        }
+        switch report.pullOutcome {
+        case .upToDate?: if report.pushedCommits == 0 { Console.out("Up to date with \(report.remoteURL ?? report.remote).") }
+        case .fastForwarded?, .merged?:
+            let who = report.incomingAuthors.isEmpty ? "" : " from \(report.incomingAuthors.joined(separator: ", "))"
+            Console.out("Got teammates' changes\(who):")
+            for change in report.incoming.prefix(30) { Console.out("  \(change)") }
+            if report.incoming.count > 30 { Console.out("  … and \(report.incoming.count - 30) more") }
+            if report.pullOutcome == .merged { Console.out("Merged them with yours; nothing conflicted.") }
+        case .conflicts?:
+            let who = report.incomingAuthors.isEmpty ? "teammates" : report.incomingAuthors.joined(separator: ", ")
+            Console.out("Merged changes from \(who); \(report.conflicts.count) need\(report.conflicts.count == 1 ? "s" : "") a decision:")
+            for conflict in report.conflicts { Console.out("  \(conflict.file):\(conflict.line): \(conflict.summary)") }
+            Console.out("Everything else is merged. Open each file at the line shown, keep the right version and delete the")
+            Console.out("<<<<<<< ======= >>>>>>> lines (or run 'abmsync resolve ACCOUNT --ours|--theirs'), then run 'abmsync sync'.")
+            return ExitStatus.needsAttention
+        case nil: break
+        }
+        if report.pushedCommits > 0 {
+            Console.out("Sent \(report.pushedCommits) change\(report.pushedCommits == 1 ? "" : "s") to \(report.remoteURL ?? report.remote).")
+        } else if action == "push", report.pullOutcome == nil {
+            Console.out("Nothing to send: \(report.remoteURL ?? report.remote) already has all your edits.")
+        }
+        return ExitStatus.ok
+    }
+}
+
+extension AbmsyncCommand {
+    struct Clone: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Get your own copy of the team's plans from the shared remote.",
+            discussion: """
+                Clones the plan repository, installs the hooks that check plans before each commit and push, and \
+                sets up field-by-field merging. An empty remote becomes a new plan repository.
+
+                Example:
+                  abmsync clone git@github.com:acme/abm-plans.git
+                """)
+
+        @Argument(help: "The shared remote: https://…, ssh://…, git@host:path, or a folder.") var url: String
+        @Argument(help: "Folder to create (default: from the URL).") var directory: String?
+        @OptionGroup var remote: RemoteArguments
+
+        func run() throws {
+            let result = try CloneUseCase.run(
+                url: url, directory: directory, options: remote.remoteOptions(), executable: HookInstaller.currentExecutable())
+            if result.initialisedEmptyRemote {
+                Console.out("The remote was empty: \(result.root) is a new plan repository. Run 'abmsync sync' to share it.")
+            } else {
+                Console.out("Cloned the plans into \(result.root) (\(result.accountCount) account\(result.accountCount == 1 ? "" : "s")).")
+            }
+            for line in result.setup { Console.out("  \(line)") }
+        }
+    }
+
+    struct Pull: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Get teammates' changes; your own edits are kept and merged field by field.",
+            discussion: """
+                Your edits are recorded first (nothing is ever overwritten), then teammates' changes are merged: \
+                the account list and front matter field by field, plans section by section. What changed is \
+                listed in plan terms; real conflicts are marked in the file and listed with how to settle them.
+                Exit codes: 0 done, 1 conflicts to settle, 2 error, 75 offline (nothing lost; try later).
+                """)
+        @OptionGroup var options: RepositoryOptions
+        @OptionGroup var remote: RemoteArguments
+
+        func run() throws {
+            let engine = SyncEngine(
+                repository: try PlanRepository.locate(from: options.repository), options: remote.remoteOptions(), today: Today.date)
+            let status = SyncPrinter.print(try engine.pull(), action: "pull")
+            if status != ExitStatus.ok { throw ExitCode(status) }
+        }
+    }
+
+    struct Push: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check your edits and send them to the team (merging theirs first if needed).",
+            discussion: """
+                Plans with errors are never sent: fix what 'abmsync validate' reports first. Edits are recorded \
+                with a message in plan terms ("Acme Corp: stage evaluation → negotiation"). If a teammate sent \
+                something meanwhile, it is merged and the push retried; abmsync never force-pushes.
+                Exit codes: 0 sent, 1 errors or conflicts, 2 error, 75 offline (edits saved locally).
+                """)
+        @OptionGroup var options: RepositoryOptions
+        @OptionGroup var remote: RemoteArguments
+
+        func run() throws {
+            let engine = SyncEngine(
+                repository: try PlanRepository.locate(from: options.repository), options: remote.remoteOptions(), today: Today.date)
+            let status = SyncPrinter.print(try engine.push(), action: "push")
+            if status != ExitStatus.ok { throw ExitCode(status) }
+        }
+    }
+
+    struct Sync: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Pull then push: get teammates' changes and send yours.",
+            discussion: """
+                The everyday command. Offline is a normal state: your edits are recorded locally, one line says \
+                they will be sent next time, and the exit code is 75 so scripts can tell.
+                Exit codes: 0 in sync, 1 errors or conflicts, 2 error, 75 offline.
+                """)
+        @OptionGroup var options: RepositoryOptions
+        @OptionGroup var remote: RemoteArguments
+
+        func run() throws {
+            let engine = SyncEngine(
+                repository: try PlanRepository.locate(from: options.repository), options: remote.remoteOptions(), today: Today.date)
+            let status = SyncPrinter.print(try engine.sync(), action: "sync")
+            if status != ExitStatus.ok { throw ExitCode(status) }
+        }
+    }
+}
