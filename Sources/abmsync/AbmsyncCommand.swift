@@ -21,7 +21,8 @@ struct AbmsyncCommand: ParsableCommand {
             """,
         version: AbmsyncVersion.current,
         subcommands: [
-            Init.self, Clone.self, New.self, Validate.self, Pull.self, Push.self, Sync.self, Hooks.self,
+            Init.self, Clone.self, New.self, Validate.self, Status.self, Pull.self, Push.self, Sync.self, Demo.self,
+            Hooks.self,
             MergeDriverCommand.self,
         ]
     )

@@ -96,3 +96,49 @@ import Testing
         #expect(accepted.status == 0, "\(accepted.combined)")
     }
 }
+
+extension CLITests {
+    @Test func theDemoMergesWhatGitWouldNotAndReportsTheOneRealConflict() throws {
+        let temp = TemporaryDirectory()
+        let demo = Self.abmsync(["demo", "--folder", temp.file("demo")], in: temp.path)
+        #expect(demo.status == 0, "\(demo.combined)")
+        #expect(demo.stdout.contains("Merged them with yours; nothing conflicted."))
+        #expect(demo.stdout.contains("accounts.yaml:11: Acme Corp · acv: ours \"380000\", theirs \"500000\" (base \"450000\")"))
+        // Both teammates end with the same files, and the shared history holds every edit.
+        let shared = temp.file("demo/shared.git")
+        let accounts = GitCLI.run(["--git-dir", shared, "show", "main:accounts.yaml"], in: temp.path).stdout
+        for expected in ["stage: negotiation", "intent: 72", "  globex:", "  umbrella:", "acv: 500000"] {
+            #expect(accounts.contains(expected), "\(expected)")
+        }
+        let plan = GitCLI.run(["--git-dir", shared, "show", "main:accounts/acme-corp.md"], in: temp.path).stdout
+        #expect(plan.contains("- [x] Executive briefing (sam)") && plan.contains("- [x] Discovery call with the economic buyer (jane)"))
+        #expect(GitCLI.run(["--git-dir", shared, "fsck", "--strict"], in: temp.path).status == 0)
+    }
+
+    @Test func statusSpeaksInPlanTerms() throws {
+        let temp = TemporaryDirectory()
+        _ = Self.abmsync(["init", "p"], in: temp.path)
+        let plans = temp.file("p")
+        let clean = Self.abmsync(["status"], in: plans)
+        #expect(clean.stdout.contains("Not shared yet"))
+        #expect(clean.stdout.contains("No unrecorded edits."))
+        _ = Self.abmsync(["new", "programme", "mid", "--owner", "ops"], in: plans)
+        _ = Self.abmsync(["new", "account", "initech", "--name", "Initech", "--tier", "3", "--program", "mid"], in: plans)
+        let edited = Self.abmsync(["status"], in: plans)
+        #expect(edited.stdout.contains("Edits not recorded yet (sync records and sends them):\n  Initech: added as tier 3\n  mid programme plan: created\n"), "\(edited.stdout)")
+        #expect(edited.status == 0)
+    }
+
+    @Test func syncWithoutAReachableRemoteSaysSoCalmlyWithItsOwnExitCode() throws {
+        let temp = TemporaryDirectory()
+        _ = Self.abmsync(["init", "p", "--remote", "http://127.0.0.1:9/abm.git"], in: temp.path)
+        let plans = temp.file("p")
+        GitCLI.run(["config", "user.email", "jane@example.com"], in: plans)
+        GitCLI.run(["config", "user.name", "Jane Doe"], in: plans)
+        _ = Self.abmsync(["new", "programme", "mid", "--owner", "ops"], in: plans)
+        let offline = Self.abmsync(["sync"], in: plans)
+        #expect(offline.status == 75, "\(offline.combined)")
+        #expect(offline.stdout.contains("Offline: http://127.0.0.1:9/abm.git cannot be reached right now. Your edits are saved here and will be sent next time you sync."))
+        #expect(offline.stderr.isEmpty)
+    }
+}

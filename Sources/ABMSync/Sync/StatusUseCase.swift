@@ -1,0 +1,48 @@
+import ABMCore
+import Foundation
+import GitKit
+
+/// `abmsync status`: where this copy stands, in plan terms. Reads only local state (no network).
+public enum StatusUseCase {
+    public struct Status: Sendable {
+        public var branch: String
+        public var remoteURL: String?
+        /// Commits here that the team does not have yet, and the other way round (as of the last sync).
+        public var ahead: Int
+        public var behind: Int
+        public var localChanges: [PlanChange]
+        public var mergeInProgress: Bool
+        /// Places still marked as conflicts.
+        public var conflictMarkers: [Finding]
+        public var errors: Int
+        public var warnings: Int
+    }
+
+    public static func run(_ repository: PlanRepository, today: PlanDate) throws(AbmsyncError) -> Status {
+        do {
+            let git = repository.git
+            let branch = try git.currentBranch() ?? "main"
+            let remote = try git.remote(named: "origin")
+            var ahead = 0
+            var behind = 0
+            if let head = try git.headCommitID(), let upstream = try git.referenceTarget("refs/remotes/origin/\(branch)") {
+                (ahead, behind) = try git.aheadBehind(local: head, upstream: upstream)
+            } else if let head = try git.headCommitID(), remote != nil {
+                ahead = try git.log(from: head, limit: 10_000).count
+            }
+            let load = WorkspaceLoader.load(from: WorkingTreeSource(root: repository.root))
+            let report = ValidateUseCase.report(for: load, today: today)
+            return Status(
+                branch: branch, remoteURL: remote.map { RemoteDisplay.redacted($0.url) }, ahead: ahead, behind: behind,
+                localChanges: try repository.localChanges(), mergeInProgress: try git.mergeHead() != nil,
+                conflictMarkers: load.findings.filter { $0.rule == "conflict-marker" }, errors: report.errorCount,
+                warnings: report.warningCount)
+        } catch let error as AbmsyncError {
+            throw error
+        } catch let error as GitError {
+            throw .git(error)
+        } catch {
+            throw .invalidArgument("\(error)", hint: nil)
+        }
+    }
+}

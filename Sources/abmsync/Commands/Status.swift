@@ -1,0 +1,48 @@
+import ABMCore
+import ABMSync
+import ArgumentParser
+
+extension AbmsyncCommand {
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show what is waiting to be shared, what teammates sent, conflicts and plan problems.",
+            discussion: """
+                Works offline: 'behind' counts what the last sync saw. Exit 0 when nothing needs attention, \
+                1 when conflicts or validation errors do.
+                """)
+        @OptionGroup var options: RepositoryOptions
+
+        func run() throws {
+            let status = try StatusUseCase.run(try PlanRepository.locate(from: options.repository), today: Today.date)
+            if let url = status.remoteURL {
+                Console.out("Shared with \(url) (branch \(status.branch)).")
+                switch (status.ahead, status.behind) {
+                case (0, 0): Console.out("In step with the team as of the last sync.")
+                case (let a, 0): Console.out("\(a) recorded change\(a == 1 ? "" : "s") not sent yet: run 'abmsync sync'.")
+                case (0, let b): Console.out("Teammates have \(b) change\(b == 1 ? "" : "s") you do not have yet: run 'abmsync sync'.")
+                case (let a, let b): Console.out("\(a) change\(a == 1 ? "" : "s") to send and \(b) to get: run 'abmsync sync'.")
+                }
+            } else {
+                Console.out("Not shared yet: record the team's remote with 'git remote add origin URL' (or 'abmsync init --remote URL').")
+            }
+            if status.localChanges.isEmpty {
+                Console.out("No unrecorded edits.")
+            } else {
+                Console.out("Edits not recorded yet (sync records and sends them):")
+                for change in status.localChanges.prefix(30) { Console.out("  \(change)") }
+                if status.localChanges.count > 30 { Console.out("  … and \(status.localChanges.count - 30) more") }
+            }
+            if status.mergeInProgress || !status.conflictMarkers.isEmpty {
+                let files = Set(status.conflictMarkers.map(\.location.file)).sorted()
+                if files.isEmpty {
+                    Console.out("Teammates' changes are merged and every conflict is settled: run 'abmsync sync' to finish.")
+                } else {
+                    Console.out("Conflicts waiting for a decision in \(files.joined(separator: ", ")):")
+                    Console.out("  see them with 'abmsync conflicts'; settle them with 'abmsync resolve' or by editing the file")
+                }
+            }
+            Console.out("Plans: \(status.errors) error\(status.errors == 1 ? "" : "s"), \(status.warnings) warning\(status.warnings == 1 ? "" : "s")\(status.errors + status.warnings > 0 ? " ('abmsync validate' for details)" : "").")
+            if status.errors > 0 || !status.conflictMarkers.isEmpty { throw ExitCode(ExitStatus.needsAttention) }
+        }
+    }
+}
