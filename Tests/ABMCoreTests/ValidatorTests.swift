@@ -616,9 +616,8 @@ func expectOne(
         #expect(load?.workspace.accounts.count == 10_000)
         // Tier 1 accounts have no plans: 20 plan-required; 9 clusters... capacity per AE holds.
         #expect(Set(findings.map(\.rule)).isSubset(of: ["plan-required", "cluster-size", "ae-capacity"]))
-        print("10,000 accounts: load \(loading), validate \(validating), \(findings.count) findings")
-        // Debug builds are several times slower than release; this bound catches quadratic rules.
-        #expect(validating < .milliseconds(500))
+        // Speed is measured by scripts/bench/validate.sh (BENCHMARKS.md), never by a timed test.
+        _ = (loading, validating)
     }
 }
 
