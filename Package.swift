@@ -32,6 +32,8 @@ let package = Package(
                 .embedInCode("templates/accounts.yaml"), .embedInCode("templates/plans/account.md"),
                 .embedInCode("templates/plans/cluster.md"), .embedInCode("templates/plans/program.md"),
                 .embedInCode("hooks/pre-commit"), .embedInCode("hooks/pre-push"),
+                .embedInCode("templates/schemas/accounts.schema.json"), .embedInCode("templates/schemas/team.schema.json"),
+                .embedInCode("templates/schemas/policy.schema.json"), .embedInCode("templates/schemas/plan.schema.json"),
             ]),
         .executableTarget(
             name: "abmsync",

@@ -16,6 +16,19 @@ public enum BundledFiles {
         }
     }
 
+    /// JSON Schemas for editors (yaml-language-server) and for teams' own tooling: file name → content.
+    public static var schemas: [(name: String, content: String)] {
+        [
+            ("accounts.schema.json", text(PackageResources.accounts_schema_json)),
+            ("team.schema.json", text(PackageResources.team_schema_json)),
+            ("policy.schema.json", text(PackageResources.policy_schema_json)),
+            ("plan.schema.json", text(PackageResources.plan_schema_json)),
+        ]
+    }
+
+    /// Where init and `abmsync schema` put them, relative to the repository root.
+    public static let schemaFolder = ".abmsync/schemas"
+
     public static var preCommitHook: String { text(PackageResources.pre_commit) }
     public static var prePushHook: String { text(PackageResources.pre_push) }
 }

@@ -22,7 +22,7 @@ struct AbmsyncCommand: ParsableCommand {
         version: AbmsyncVersion.current,
         subcommands: [
             Init.self, Clone.self, New.self, Validate.self, Status.self, Pull.self, Push.self, Sync.self, Demo.self,
-            Hooks.self,
+            Hooks.self, Schema.self,
             MergeDriverCommand.self,
         ]
     )

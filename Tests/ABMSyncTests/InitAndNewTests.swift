@@ -18,7 +18,8 @@ import Testing
         #expect(result.createdGitRepository)
         #expect(Set(result.created) == [
             "abmsync.yaml", "team.yaml", "accounts.yaml", "accounts/.gitkeep", "clusters/.gitkeep", "programs/.gitkeep",
-            ".gitattributes",
+            ".gitattributes", ".abmsync/schemas/accounts.schema.json", ".abmsync/schemas/team.schema.json",
+            ".abmsync/schemas/policy.schema.json", ".abmsync/schemas/plan.schema.json",
         ])
         #expect(result.usedFallbackIdentity)
 

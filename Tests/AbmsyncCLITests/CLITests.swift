@@ -103,7 +103,7 @@ extension CLITests {
         let demo = Self.abmsync(["demo", "--folder", temp.file("demo")], in: temp.path)
         #expect(demo.status == 0, "\(demo.combined)")
         #expect(demo.stdout.contains("Merged them with yours; nothing conflicted."))
-        #expect(demo.stdout.contains("accounts.yaml:11: Acme Corp · acv: ours \"380000\", theirs \"500000\" (base \"450000\")"))
+        #expect(demo.stdout.contains("accounts.yaml:12: Acme Corp · acv: ours \"380000\", theirs \"500000\" (base \"450000\")"))
         // Both teammates end with the same files, and the shared history holds every edit.
         let shared = temp.file("demo/shared.git")
         let accounts = GitCLI.run(["--git-dir", shared, "show", "main:accounts.yaml"], in: temp.path).stdout
@@ -140,5 +140,22 @@ extension CLITests {
         #expect(offline.status == 75, "\(offline.combined)")
         #expect(offline.stdout.contains("Offline: http://127.0.0.1:9/abm.git cannot be reached right now. Your edits are saved here and will be sent next time you sync."))
         #expect(offline.stderr.isEmpty)
+    }
+}
+
+extension CLITests {
+    @Test func schemasAreValidJSONAndInitWritesThemWhereTheTemplatesPoint() throws {
+        let temp = TemporaryDirectory()
+        for name in ["accounts", "team", "policy", "plan"] {
+            let printed = Self.abmsync(["schema", "--print", name], in: temp.path)
+            #expect(printed.status == 0)
+            let object = try JSONSerialization.jsonObject(with: Data(printed.stdout.utf8)) as? [String: Any]
+            #expect(object?["$schema"] as? String == "http://json-schema.org/draft-07/schema#")
+        }
+        _ = Self.abmsync(["init", "p"], in: temp.path)
+        let accounts = try #require(temp.read("p/accounts.yaml"))
+        let pointer = try #require(accounts.split(separator: "\n").first)
+        #expect(pointer == "# yaml-language-server: $schema=.abmsync/schemas/accounts.schema.json")
+        #expect(FileManager.default.fileExists(atPath: temp.file("p/.abmsync/schemas/accounts.schema.json")))
     }
 }

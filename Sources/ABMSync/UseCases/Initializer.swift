@@ -60,7 +60,7 @@ public enum Initializer {
             (WorkspaceFile.team, BundledFiles.team),
             (WorkspaceFile.accounts, BundledFiles.accounts),
             ("accounts/.gitkeep", ""), ("clusters/.gitkeep", ""), ("programs/.gitkeep", ""),
-        ]
+        ] + BundledFiles.schemas.map { (BundledFiles.schemaFolder + "/" + $0.name, $0.content) }
         for (path, content) in files where !FileSystem.exists(root + "/" + path) {
             if path.hasSuffix(".gitkeep"), FileSystem.isDirectory(root + "/" + path.dropLast(9)) { continue }
             try FileSystem.writeAtomically(content, to: root + "/" + path)
