@@ -21,3 +21,9 @@ fi
 # The test web servers and sshd are started by the tests themselves; stop the ones Debian starts.
 for s in nginx lighttpd ssh; do (service "$s" stop >/dev/null 2>&1 || true); done
 command -v swift >/dev/null || { echo "swift is not installed (expected Swift 6.x at /opt/swift)"; exit 2; }
+# The pre-commit framework, to test abmsync's .pre-commit-hooks.yaml the way teams use it.
+if ! command -v pre-commit >/dev/null 2>&1; then
+  echo "== installing pre-commit (PyPI)"
+  python3 -m pip install -q --disable-pip-version-check pre-commit >/dev/null 2>&1 \
+    || python3 -m pip install -q --disable-pip-version-check --break-system-packages pre-commit
+fi

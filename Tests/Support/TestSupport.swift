@@ -38,6 +38,7 @@ public struct ProcessOutput: Sendable {
 }
 
 /// Runs a program and waits for it (tests only: the product never starts processes).
+@discardableResult
 public func runProcess(
     _ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
     input: String? = nil
