@@ -46,6 +46,15 @@ extension Repository {
         git_reference_free(ref)
     }
 
+    /// Creates `name` only if it does not exist yet (`GitError.Code.exists` otherwise): the atomic
+    /// counterpart of `setReference(_:to:expected:)` for a reference expected to be absent.
+    public func createReference(_ name: String, to target: ObjectID, logMessage: String) throws(GitError) {
+        var ref: OpaquePointer?
+        var raw = target.raw
+        try check(git_reference_create(&ref, handle, name, &raw, 0, logMessage), "create", subject: name)
+        git_reference_free(ref)
+    }
+
     /// Points HEAD at branch `name` (full reference name) without touching files.
     public func setHead(_ name: String) throws(GitError) {
         try check(git_repository_set_head(handle, name), "switch to", subject: name)

@@ -297,9 +297,19 @@ public final class SyncEngine {
                 if !errors.isEmpty { throw AbmsyncError.validationFailed(errors) }
                 let ahead = try upstream.map { (u) throws(GitError) in try git.aheadBehind(local: head, upstream: u).ahead } ?? 1
                 let branch = try git.currentBranch() ?? "main"
-                try git.push(remote: remote, refspecs: ["refs/heads/\(branch):refs/heads/\(branch)"], options: options)
-                try git.setReference(
-                    "refs/remotes/\(remote)/\(branch)", to: head, logMessage: "abmsync: push")
+                if let folder = LocalRemote.folder(of: try git.remote(named: remote)?.url ?? "") {
+                    // A shared folder: libgit2's transport for it updates the branch without comparing
+                    // its old value, so two teammates pushing at once could overwrite each other. Send
+                    // the commits under a private name, then move the branch only if it is still where
+                    // we last saw it (an atomic compare-and-swap in the shared repository).
+                    let incoming = "refs/abmsync/incoming/\(UUID().uuidString.lowercased())"
+                    try git.push(remote: remote, refspecs: ["refs/heads/\(branch):\(incoming)"], options: options)
+                    try LocalRemote.moveBranch(
+                        in: folder, branch: branch, from: upstream, to: head, temporaryReference: incoming)
+                } else {
+                    try git.push(remote: remote, refspecs: ["refs/heads/\(branch):refs/heads/\(branch)"], options: options)
+                }
+                try git.setReference("refs/remotes/\(remote)/\(branch)", to: head, logMessage: "abmsync: push")
                 report.pushedCommits += ahead
                 return
             } catch let error as AbmsyncError {
@@ -385,5 +395,39 @@ public enum RemoteDisplay {
         let visibleUser = user.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
         let keepUser = url.hasPrefix("ssh://") ? visibleUser + "@" : ""
         return String(url[..<scheme.upperBound]) + keepUser + authority[authority.index(after: at)...] + rest[hostEnd...]
+    }
+}
+
+/// Remotes that are folders on this machine (a path or file://), which abmsync updates itself.
+enum LocalRemote {
+    /// Moves `branch` of the shared repository from `old` (nil: absent) to `new` atomically; a branch
+    /// that moved meanwhile is reported as non-fast-forward so the caller merges and retries.
+    static func moveBranch(in folder: String, branch: String, from old: ObjectID?, to new: ObjectID, temporaryReference: String)
+        throws(GitError)
+    {
+        let shared = try Repository.open(at: folder)
+        var failure: GitError?
+        do {
+            if let old {
+                try shared.setReference("refs/heads/\(branch)", to: new, expected: old, logMessage: "abmsync: push")
+            } else {
+                try shared.createReference("refs/heads/\(branch)", to: new, logMessage: "abmsync: push")
+            }
+        } catch {
+            failure = error
+        }
+        try? shared.deleteReference(temporaryReference)
+        if let failure {
+            if failure.code == .modified || failure.code == .exists || failure.code == .locked {
+                throw GitError(code: .nonFastForward, operation: "send changes", subject: branch)
+            }
+            throw failure
+        }
+    }
+
+    static func folder(of url: String) -> String? {
+        if url.hasPrefix("file://") { return String(url.dropFirst("file://".count)) }
+        if url.contains("://") || url.range(of: "^[^/]+@[^:]+:", options: .regularExpression) != nil { return nil }
+        return url.isEmpty ? nil : url
     }
 }

@@ -1,0 +1,106 @@
+import ABMTestSupport
+import Foundation
+import Testing
+
+/// Many teammates syncing at once, and two abmsync processes in one clone.
+@Suite(.serialized) struct ConcurrencyTests {
+    static func setUpShared(_ temp: TemporaryDirectory) -> String {
+        let remote = temp.file("shared.git")
+        GitCLI.run(["init", "-q", "--bare", "-b", "main", remote], in: temp.path)
+        _ = CLITests.abmsync(["init", "seed", "--remote", remote], in: temp.path)
+        let seed = temp.file("seed")
+        GitCLI.run(["config", "user.name", "Ops Team"], in: seed)
+        GitCLI.run(["config", "user.email", "ops@example.com"], in: seed)
+        _ = CLITests.abmsync(["new", "programme", "mid", "--owner", "ops"], in: seed)
+        let first = CLITests.abmsync(["sync"], in: seed)
+        precondition(first.status == 0, first.combined)
+        return remote
+    }
+
+    static func clone(_ remote: String, as name: String, in temp: TemporaryDirectory) -> String {
+        let result = CLITests.abmsync(["clone", remote, name], in: temp.path)
+        precondition(result.status == 0, result.combined)
+        let folder = temp.file(name)
+        GitCLI.run(["config", "user.name", "Ops Team"], in: folder)
+        GitCLI.run(["config", "user.email", "ops@example.com"], in: folder)
+        return folder
+    }
+
+    @Test func twentyClonesSyncingAtOnceLoseNothing() throws {
+        let temp = TemporaryDirectory("abmsync-twenty")
+        let remote = Self.setUpShared(temp)
+        let clones = (0..<20).map { Self.clone(remote, as: "clone-\($0)", in: temp) }
+        for (number, folder) in clones.enumerated() {
+            let added = CLITests.abmsync(
+                ["new", "account", "account-\(number)", "--name", "Account \(number)", "--tier", "3", "--program", "mid"], in: folder)
+            #expect(added.status == 0, "\(added.combined)")
+        }
+        // Every clone syncs at the same time, retrying until it gets through (bounded).
+        let attempts = Attempts()
+        DispatchQueue.concurrentPerform(iterations: clones.count) { number in
+            for attempt in 1...15 {
+                let result = CLITests.abmsync(["sync", "--quiet"], in: clones[number])
+                attempts.record(number, attempt, result.status)
+                if result.status == 0 { return }
+                usleep(UInt32.random(in: 50_000...300_000))
+            }
+        }
+        #expect(attempts.failedClones.isEmpty, "clones that never got through: \(attempts.failedClones)")
+        let accounts = GitCLI.run(["--git-dir", remote, "show", "main:accounts.yaml"], in: temp.path).stdout
+        for number in 0..<20 { #expect(accounts.contains("  account-\(number):\n"), "account-\(number) is missing") }
+        #expect(GitCLI.run(["--git-dir", remote, "fsck", "--strict"], in: temp.path).status == 0)
+        print("20 concurrent clones: \(attempts.summary)")
+    }
+
+    @Test func twoProcessesInOneCloneTakeTurns() throws {
+        let temp = TemporaryDirectory("abmsync-lock")
+        let remote = Self.setUpShared(temp)
+        let folder = Self.clone(remote, as: "jane", in: temp)
+        _ = CLITests.abmsync(["new", "account", "initech", "--name", "Initech", "--tier", "3", "--program", "mid"], in: folder)
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: 2) { number in
+            results.set(number, CLITests.abmsync(["sync", "--quiet"], in: folder))
+        }
+        // Each either did the work or waited its turn and found nothing left to do; never both failing.
+        #expect(results.all.allSatisfy { $0.status == 0 }, "\(results.all.map(\.combined))")
+        #expect(GitCLI.run(["fsck", "--strict"], in: folder).status == 0)
+        #expect(GitCLI.run(["status", "--porcelain"], in: folder).stdout == "")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/.git/abmsync.lock"))
+        #expect(GitCLI.run(["--git-dir", remote, "show", "main:accounts.yaml"], in: temp.path).stdout.contains("  initech:"))
+    }
+
+    @Test func aLockLeftByAKilledProcessIsTakenOver() throws {
+        let temp = TemporaryDirectory("abmsync-stale")
+        let remote = Self.setUpShared(temp)
+        let folder = Self.clone(remote, as: "jane", in: temp)
+        // A lock whose owner no longer exists (pid 2^22 - 1 is beyond the default pid range).
+        temp.write("jane/.git/abmsync.lock", "4194303\n")
+        let result = CLITests.abmsync(["sync", "--quiet"], in: folder)
+        #expect(result.status == 0, "\(result.combined)")
+    }
+}
+
+final class Attempts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var log: [Int: [Int32]] = [:]
+
+    func record(_ clone: Int, _ attempt: Int, _ status: Int32) { lock.withLock { log[clone, default: []].append(status) } }
+
+    var failedClones: [Int] { lock.withLock { log.filter { $0.value.last != 0 }.map(\.key).sorted() } }
+
+    var summary: String {
+        lock.withLock {
+            let tries = log.values.map(\.count)
+            return "attempts per clone: min \(tries.min() ?? 0), max \(tries.max() ?? 0), total \(tries.reduce(0, +))"
+        }
+    }
+}
+
+final class Results: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Int: ProcessOutput] = [:]
+
+    func set(_ number: Int, _ output: ProcessOutput) { lock.withLock { values[number] = output } }
+
+    var all: [ProcessOutput] { lock.withLock { values.keys.sorted().compactMap { values[$0] } } }
+}
