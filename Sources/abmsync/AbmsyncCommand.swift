@@ -19,7 +19,9 @@ struct AbmsyncCommand: ParsableCommand {
               64  the command line was wrong
             """,
         version: AbmsyncVersion.current,
-        subcommands: [Init.self, New.self, Validate.self, Hooks.self, MergeDriverCommand.self]
+        subcommands: [
+            Init.self, New.self, Validate.self, Conflicts.self, Resolve.self, Hooks.self, MergeDriverCommand.self,
+        ]
     )
 
     /// Runs a command with abmsync's exit-code convention: usage errors 64 (ArgumentParser), operational
