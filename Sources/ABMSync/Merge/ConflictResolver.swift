@@ -30,9 +30,9 @@ public struct ResolveReport: Sendable {
     public func renderText() -> String {
         var out: [String] = []
         for kept in kept { out.append(kept.description) }
+        if kept.isEmpty, remaining.isEmpty { out.append("\(target): no open conflicts.") }
         for file in written { out.append("  wrote \(file)") }
         for file in markedResolved { out.append("  marked \(file) as resolved for git (staged)") }
-        if kept.isEmpty, remaining.isEmpty { out.append("\(target): no open conflicts.") }
         if !remaining.isEmpty {
             out.append("\(target): \(remaining.count) conflict\(remaining.count == 1 ? "" : "s") still open:")
             for conflict in remaining {
