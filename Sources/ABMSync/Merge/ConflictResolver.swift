@@ -80,7 +80,12 @@ public enum ConflictResolver {
                     throw malformed(file, error)
                 }
                 guard !settled.settled.isEmpty else {
-                    if (try? ConflictBlocks.find(in: text))?.isEmpty == true { settledFiles.append(file) }
+                    // Nothing to settle here; a file already free of markers may still need marking as resolved.
+                    if (try? ConflictBlocks.find(in: text))?.isEmpty == true,
+                        ConflictBlocks.readingProblem(path: file, text: text) == nil
+                    {
+                        settledFiles.append(file)
+                    }
                     continue
                 }
                 try checkReadable(file, settled.text)
