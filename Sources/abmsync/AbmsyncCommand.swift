@@ -21,9 +21,8 @@ struct AbmsyncCommand: ParsableCommand {
             """,
         version: AbmsyncVersion.current,
         subcommands: [
-            Init.self, Clone.self, New.self, Validate.self, Status.self, Pull.self, Push.self, Sync.self, Demo.self,
-            Hooks.self, Schema.self,
-            MergeDriverCommand.self,
+            Init.self, Clone.self, New.self, Validate.self, Status.self, Pull.self, Push.self, Sync.self,
+            Conflicts.self, Resolve.self, Demo.self, Hooks.self, Schema.self, MergeDriverCommand.self,
         ]
     )
 

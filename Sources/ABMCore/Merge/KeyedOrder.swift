@@ -5,11 +5,14 @@ func mergedOrder<Key: Hashable>(base: [Key], ours: [Key], theirs: [Key], kept: S
     let inBase = Set(base)
     let inOurs = Set(ours)
     var result = ours.filter { kept.contains($0) }
+    var present = Set(result)
     var fromTheirs: Set<Key> = []
+    var firstPosition: [Key: Int] = [:]
+    for (position, key) in theirs.enumerated() where firstPosition[key] == nil { firstPosition[key] = position }
     for key in theirs {
         guard kept.contains(key), !inOurs.contains(key) else { continue }
         var index: Int
-        if let anchor = nearestAnchor(before: key, in: theirs, present: Set(result)) {
+        if let position = firstPosition[key], let anchor = nearestAnchor(before: position, in: theirs, present: present) {
             index = (result.firstIndex(of: anchor) ?? (result.count - 1)) + 1
         } else {
             index = 0
@@ -19,13 +22,14 @@ func mergedOrder<Key: Hashable>(base: [Key], ours: [Key], theirs: [Key], kept: S
             index += 1
         }
         result.insert(key, at: index)
+        present.insert(key)
         fromTheirs.insert(key)
     }
     return result
 }
 
-private func nearestAnchor<Key: Hashable>(before key: Key, in order: [Key], present: Set<Key>) -> Key? {
-    guard let position = order.firstIndex(of: key) else { return nil }
+/// The nearest key before `position` in `order` that is in `present`.
+private func nearestAnchor<Key: Hashable>(before position: Int, in order: [Key], present: Set<Key>) -> Key? {
     var index = position - 1
     while index >= 0 {
         if present.contains(order[index]) { return order[index] }

@@ -53,7 +53,13 @@ private struct Context {
     let theirs: String
     let lineMerger: any LineMerger
 
-    var lineBreak: String { TextLines(ours).lineBreak }
+    /// The line break ours uses, from its first line alone (as `TextLines.lineBreak`, without splitting the whole text).
+    var lineBreak: String {
+        guard let newline = ours.utf8.firstIndex(of: UInt8(ascii: "\n")), newline != ours.utf8.startIndex else {
+            return "\n"
+        }
+        return ours.utf8[ours.utf8.index(before: newline)] == UInt8(ascii: "\r") ? "\r\n" : "\n"
+    }
 
     func yamlMerger(containerKeys: Set<String> = []) -> YAMLMerger {
         YAMLMerger(file: path, lineMerger: lineMerger, lineBreak: lineBreak, containerKeys: containerKeys)

@@ -147,10 +147,10 @@ func sameData(_ a: YAMLNode?, _ b: YAMLNode?) -> Bool {
         return x.text == y.text && (x.style == .plain) == (y.style == .plain) && x.tag == y.tag
     case (.mapping(let x), .mapping(let y)):
         guard x.count == y.count else { return false }
-        for entry in x {
-            guard let other = y.first(where: { $0.key == entry.key }), sameData(entry.value, other.value) else {
-                return false
-            }
+        for (position, entry) in x.enumerated() {
+            // Same order is the common case: look at the same position before searching.
+            let other = y[position].key == entry.key ? y[position] : y.first { $0.key == entry.key }
+            guard let other, sameData(entry.value, other.value) else { return false }
         }
         return true
     case (.sequence(let x), .sequence(let y)):

@@ -13,6 +13,8 @@ public enum AbmsyncError: Error, Sendable {
     case notFound(what: String, hint: String?)
     case identityMissing(hint: String)
     case editFailed(file: String, reason: String, hint: String?)
+    /// Conflict blocks in `file` cannot be settled as asked (malformed markers, or a result that would not read).
+    case cannotResolve(file: String, line: Int, reason: String, hint: String?)
     /// The plans have errors, so abmsync will not record or send them.
     case validationFailed([Finding])
 
@@ -49,6 +51,10 @@ public enum AbmsyncError: Error, Sendable {
             for finding in findings.prefix(20) { lines.append("  " + finding.formatted) }
             if findings.count > 20 { lines.append("  … and \(findings.count - 20) more (abmsync validate lists them all)") }
             lines.append("  hint: fix them (abmsync validate shows each with how to fix), then try again")
+        case .cannotResolve(let file, let line, let reason, let hint):
+            lines.append("error: cannot resolve the conflicts in '\(file)': \(reason)")
+            lines.append("  --> \(file):\(line)")
+            if let hint { lines.append("  hint: \(hint)") }
         case .editFailed(let file, let reason, let hint):
             lines.append("error: cannot edit '\(file)': \(reason)")
             if let hint { lines.append("  hint: \(hint)") }

@@ -23,6 +23,7 @@ extension AbmsyncCommand {
             guard !result.conflicts.isEmpty else { return }
             Console.err("abmsync: \(path): \(result.conflicts.count) conflict\(result.conflicts.count == 1 ? "" : "s") to settle:")
             for conflict in result.conflicts { Console.err("  \(conflict.summary) (line \(conflict.line))") }
+            Console.err("  settle them with 'abmsync resolve ACCOUNT --ours|--theirs' ('abmsync conflicts' lists each)")
             throw ExitCode(ExitStatus.needsAttention)
         }
     }
