@@ -47,7 +47,7 @@ public struct Validator: Sendable {
     /// `rules:` cannot turn them off or down.
     public static let fixedRules: Set<String> = [
         "yaml-syntax", "yaml-duplicate-key", "yaml-anchor", "yaml-too-large", "conflict-marker", "file-binary",
-        "file-encoding", "file-too-large", "file-symlink", "file-unreadable", "file-shape", "front-matter",
+        "file-encoding", "file-too-large", "file-symlink", "file-unreadable", "file-empty", "file-shape", "front-matter",
         "policy-version", "policy-shape",
     ]
 

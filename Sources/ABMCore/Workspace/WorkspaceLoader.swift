@@ -137,9 +137,11 @@ public struct WorkspaceLoader {
 
     private mutating func loadTeam(_ source: some WorkspaceSource) -> Team {
         let path = WorkspaceFile.team
-        guard let lines = text(path, source: source, limit: WorkspaceFile.maxListBytes),
-            let root = parseYAML(lines, path: path)
-        else { return Team(people: []) }
+        guard let lines = text(path, source: source, limit: WorkspaceFile.maxListBytes) else { return Team(people: []) }
+        guard let root = parseYAML(lines, path: path) else {
+            reportEmpty(path, lines: lines, expected: "'people:' with each person's name, email and roles")
+            return Team(people: [])
+        }
         var reader = FieldReader(file: path)
         defer { findings += reader.findings }
         return reader.team(root)
@@ -149,12 +151,25 @@ public struct WorkspaceLoader {
 
     private mutating func loadAccounts(_ source: some WorkspaceSource) -> [Account] {
         let path = WorkspaceFile.accounts
-        guard let lines = text(path, source: source, limit: WorkspaceFile.maxListBytes),
-            let root = parseYAML(lines, path: path)
-        else { return [] }
+        guard let lines = text(path, source: source, limit: WorkspaceFile.maxListBytes) else { return [] }
+        guard let root = parseYAML(lines, path: path) else {
+            reportEmpty(path, lines: lines, expected: "'accounts:' (write 'accounts: {}' for an empty list)")
+            return []
+        }
         var reader = FieldReader(file: path)
         defer { findings += reader.findings }
         return reader.accounts(root)
+    }
+
+    /// A list file that parsed to nothing (empty, or only comments) is almost always a truncated or
+    /// wrongly saved file: say so rather than validate an empty team or account list.
+    private mutating func reportEmpty(_ path: String, lines: TextLines, expected: String) {
+        guard documents[path] == nil, !findings.contains(where: { $0.location.file == path }) else { return }
+        findings.append(
+            Finding(
+                .error, rule: "file-empty", at: SourceLocation(file: path, line: max(1, lines.count)),
+                "\(path) is empty", why: "every plan repository needs its \(path == WorkspaceFile.team ? "team" : "account list")",
+                fix: "restore it from history ('abmsync status' shows the change) or write \(expected)"))
     }
 
     // MARK: - Plans
