@@ -47,61 +47,58 @@ public final class SyncEngine {
 
     var git: Repository { repository.git }
 
-    // MARK: - Pull
-
+    /// Get teammates' changes: local edits are recorded first (unvalidated: a pull never refuses),
+    /// then the remote branch is merged in.
     public func pull() throws(AbmsyncError) -> SyncReport {
-        let lock = try RepositoryLock.acquire(gitDirectory: git.gitDirectory)
-        defer { lock.release() }
-        var report = try prepareReport()
-        let identity = try currentIdentity()
-        try finishResolvedMerge(identity: identity, report: &report)
-        try checkpoint(identity: identity, report: &report, validate: false)
-        do {
-            try fetch(&report)
-        } catch {
-            guard error.isOffline else { throw error.asAbmsyncError }
-            report.offline = true
-            report.offlineReason = error.offlineReason
-            return report
+        try session(validateLocalEdits: false) { (identity, report) throws(AbmsyncError) in
+            guard try fetchOrGoOffline(&report) else { return }
+            try integrate(identity: identity, report: &report)
         }
-        try integrate(identity: identity, report: &report)
-        return report
     }
 
-    // MARK: - Push
-
+    /// Send local edits (validated), merging teammates' changes first when the remote moved.
     public func push(maxAttempts: Int = 3) throws(AbmsyncError) -> SyncReport {
+        try session(validateLocalEdits: true) { (identity, report) throws(AbmsyncError) in
+            try pushLoop(identity: identity, report: &report, maxAttempts: maxAttempts)
+        }
+    }
+
+    /// Pull, then push.
+    public func sync(maxAttempts: Int = 3) throws(AbmsyncError) -> SyncReport {
+        try session(validateLocalEdits: true) { (identity, report) throws(AbmsyncError) in
+            guard try fetchOrGoOffline(&report) else { return }
+            try integrate(identity: identity, report: &report)
+            if report.pullOutcome == .conflicts { return }
+            try pushLoop(identity: identity, report: &report, maxAttempts: maxAttempts)
+        }
+    }
+
+    /// What every operation starts with: one process at a time, the remote known, an identity that
+    /// is on the team, a finished merge if one was settled, and local edits recorded.
+    private func session(
+        validateLocalEdits: Bool, _ body: (Signature, inout SyncReport) throws(AbmsyncError) -> Void
+    ) throws(AbmsyncError) -> SyncReport {
         let lock = try RepositoryLock.acquire(gitDirectory: git.gitDirectory)
         defer { lock.release() }
         var report = try prepareReport()
         let identity = try currentIdentity()
         try finishResolvedMerge(identity: identity, report: &report)
-        try checkpoint(identity: identity, report: &report, validate: true)
-        try pushLoop(identity: identity, report: &report, maxAttempts: maxAttempts)
+        try checkpoint(identity: identity, report: &report, validate: validateLocalEdits)
+        try body(identity, &report)
         return report
     }
 
-    // MARK: - Sync
-
-    public func sync(maxAttempts: Int = 3) throws(AbmsyncError) -> SyncReport {
-        let lock = try RepositoryLock.acquire(gitDirectory: git.gitDirectory)
-        defer { lock.release() }
-        var report = try prepareReport()
-        let identity = try currentIdentity()
-        try finishResolvedMerge(identity: identity, report: &report)
-        try checkpoint(identity: identity, report: &report, validate: true)
+    /// Fetches; false (with the report marked offline) when the remote cannot be reached.
+    private func fetchOrGoOffline(_ report: inout SyncReport) throws(AbmsyncError) -> Bool {
         do {
             try fetch(&report)
+            return true
         } catch {
             guard error.isOffline else { throw error.asAbmsyncError }
             report.offline = true
             report.offlineReason = error.offlineReason
-            return report
+            return false
         }
-        try integrate(identity: identity, report: &report)
-        if report.pullOutcome == .conflicts { return report }
-        try pushLoop(identity: identity, report: &report, maxAttempts: maxAttempts)
-        return report
     }
 
     // MARK: - Steps
@@ -326,16 +323,7 @@ public final class SyncEngine {
                         && error.rejectedReferences.contains { $0.reason.contains("fetch first") || $0.reason.contains("non-fast-forward") })
                 guard remoteMoved, attempt < maxAttempts else { throw failure.asAbmsyncError }
                 // A teammate pushed meanwhile: bring their work in, then try again (never force).
-                do {
-                    try fetch(&report)
-                } catch let fetchFailure {
-                    if fetchFailure.isOffline {
-                        report.offline = true
-                        report.offlineReason = fetchFailure.offlineReason
-                        return
-                    }
-                    throw fetchFailure.asAbmsyncError
-                }
+                guard try fetchOrGoOffline(&report) else { return }
                 try integrate(identity: identity, report: &report)
                 if report.pullOutcome == .conflicts { return }
             } catch {

@@ -33,6 +33,17 @@ enum ProgressPrinter {
 
 /// Renders a sync report in plan terms.
 enum SyncPrinter {
+    /// Builds the engine for the repository, runs one operation, prints it, exits with its status.
+    static func run(
+        _ options: RepositoryOptions, _ remote: RemoteArguments, action: String,
+        _ operation: (SyncEngine) throws -> SyncReport
+    ) throws {
+        let engine = SyncEngine(
+            repository: try PlanRepository.locate(from: options.repository), options: remote.remoteOptions(), today: Today.date)
+        let status = print(try operation(engine), action: action)
+        if status != ExitStatus.ok { throw ExitCode(status) }
+    }
+
     static func print(_ report: SyncReport, action: String) -> Int32 {
         if let checkpoint = report.checkpoint {
             Console.out("Recorded your edits (\(checkpoint.commit)):")
@@ -111,10 +122,7 @@ extension AbmsyncCommand {
         @OptionGroup var remote: RemoteArguments
 
         func run() throws {
-            let engine = SyncEngine(
-                repository: try PlanRepository.locate(from: options.repository), options: remote.remoteOptions(), today: Today.date)
-            let status = SyncPrinter.print(try engine.pull(), action: "pull")
-            if status != ExitStatus.ok { throw ExitCode(status) }
+            try SyncPrinter.run(options, remote, action: "pull") { try $0.pull() }
         }
     }
 
@@ -131,10 +139,7 @@ extension AbmsyncCommand {
         @OptionGroup var remote: RemoteArguments
 
         func run() throws {
-            let engine = SyncEngine(
-                repository: try PlanRepository.locate(from: options.repository), options: remote.remoteOptions(), today: Today.date)
-            let status = SyncPrinter.print(try engine.push(), action: "push")
-            if status != ExitStatus.ok { throw ExitCode(status) }
+            try SyncPrinter.run(options, remote, action: "push") { try $0.push() }
         }
     }
 
@@ -150,10 +155,7 @@ extension AbmsyncCommand {
         @OptionGroup var remote: RemoteArguments
 
         func run() throws {
-            let engine = SyncEngine(
-                repository: try PlanRepository.locate(from: options.repository), options: remote.remoteOptions(), today: Today.date)
-            let status = SyncPrinter.print(try engine.sync(), action: "sync")
-            if status != ExitStatus.ok { throw ExitCode(status) }
+            try SyncPrinter.run(options, remote, action: "sync") { try $0.sync() }
         }
     }
 }
