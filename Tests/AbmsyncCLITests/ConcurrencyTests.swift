@@ -104,3 +104,26 @@ final class Results: @unchecked Sendable {
 
     var all: [ProcessOutput] { lock.withLock { values.keys.sorted().compactMap { values[$0] } } }
 }
+
+extension ConcurrencyTests {
+    @Test func watchSendsEditsAsTheyAreSaved() throws {
+        let temp = TemporaryDirectory("abmsync-watch")
+        let remote = Self.setUpShared(temp)
+        let jane = Self.clone(remote, as: "jane", in: temp)
+        let output = Results()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            output.set(0, CLITests.abmsync(["sync", "--watch", "--watch-cycles", "2", "--watch-debounce", "0.3", "--interval", "30"], in: jane))
+            done.signal()
+        }
+        usleep(1_500_000)  // the first sync runs at start
+        let added = CLITests.abmsync(["new", "account", "initech", "--name", "Initech", "--tier", "3", "--program", "mid"], in: jane)
+        #expect(added.status == 0)
+        #expect(done.wait(timeout: .now() + 60) == .success, "the watch did not stop after two syncs")
+        let log = try #require(output.all.first)
+        #expect(log.status == 0, "\(log.combined)")
+        #expect(log.stdout.contains("Keeping \(jane) in sync"))
+        #expect(log.stdout.contains("Initech: added as tier 3"))
+        #expect(GitCLI.run(["--git-dir", remote, "show", "main:accounts.yaml"], in: temp.path).stdout.contains("  initech:"))
+    }
+}

@@ -153,9 +153,47 @@ extension AbmsyncCommand {
                 """)
         @OptionGroup var options: RepositoryOptions
         @OptionGroup var remote: RemoteArguments
+        @Flag(help: "Keep syncing while you edit: after each save settles, and every --interval seconds.")
+        var watch = false
+        @Option(help: ArgumentHelp("With --watch: seconds between syncs when nothing changes.", valueName: "seconds"))
+        var interval: Int = 60
+        @Option(help: .hidden) var watchCycles: Int?
+        @Option(help: .hidden) var watchDebounce: Double = 3
+
+        func validate() throws {
+            if interval < 5 { throw ValidationError("--interval must be at least 5 seconds") }
+        }
 
         func run() throws {
-            try SyncPrinter.run(options, remote, action: "sync") { try $0.sync() }
+            guard watch else {
+                try SyncPrinter.run(options, remote, action: "sync") { try $0.sync() }
+                return
+            }
+            let repository = try PlanRepository.locate(from: options.repository)
+            let engine = SyncEngine(repository: repository, options: remote.remoteOptions(), today: Today.date)
+            Console.out("Keeping \(repository.root) in sync (every \(interval) s and after each edit). Stop with Ctrl-C.")
+            let loop = WatchLoop(
+                root: repository.root, interval: TimeInterval(interval), debounce: watchDebounce,
+                poll: min(1, watchDebounce))
+            var wasOffline = false
+            loop.run(maxSyncs: watchCycles, shouldStop: { false }, sync: { () throws(AbmsyncError) in try engine.sync() }) {
+                report, event in
+                switch event {
+                case .offline:
+                    if !wasOffline, let report { _ = SyncPrinter.print(report, action: "sync") }
+                    wasOffline = true
+                case .waitingForConflicts:
+                    if let report { _ = SyncPrinter.print(report, action: "sync") }
+                    Console.out("Paused: a conflict waits for you (see 'abmsync conflicts'). Syncing resumes once it is settled.")
+                case .synced:
+                    wasOffline = false
+                    if let report, report.checkpoint != nil || report.pushedCommits > 0 || !report.incoming.isEmpty {
+                        _ = SyncPrinter.print(report, action: "sync")
+                    }
+                case .failed(let message):
+                    Console.err(message)
+                }
+            }
         }
     }
 }
