@@ -127,3 +127,39 @@ extension ConcurrencyTests {
         #expect(GitCLI.run(["--git-dir", remote, "show", "main:accounts.yaml"], in: temp.path).stdout.contains("  initech:"))
     }
 }
+
+/// A sync killed at several points: the next run recovers and no edit is lost (checked with the git CLI).
+@Suite(.serialized) struct CrashRecoveryTests {
+    @Test(arguments: ["after-checkpoint", "after-fetch", "after-merge-commit", "after-checkout"])
+    func aSyncKilledMidwayLosesNothing(point: String) throws {
+        let temp = TemporaryDirectory("abmsync-crash")
+        let remote = ConcurrencyTests.setUpShared(temp)
+        let jane = ConcurrencyTests.clone(remote, as: "jane", in: temp)
+        let sam = ConcurrencyTests.clone(remote, as: "sam", in: temp)
+        _ = CLITests.abmsync(["new", "account", "initech", "--name", "Initech", "--tier", "3", "--program", "mid"], in: jane)
+        #expect(CLITests.abmsync(["sync", "--quiet"], in: jane).status == 0)
+        _ = CLITests.abmsync(["new", "account", "umbrella", "--name", "Umbrella", "--tier", "3", "--program", "mid"], in: sam)
+
+        var environment = GitCLI.environment(home: sam)
+        environment["ABMSYNC_TEST_CRASH_AT"] = point
+        environment["ABMSYNC_TODAY"] = "2026-11-22"
+        let crashed = runProcess(CLITests.binary, ["sync", "--quiet"], in: sam, environment: environment)
+        #expect(crashed.status == 137, "\(crashed.combined)")
+
+        // Nothing lost right after the crash: Sam's edit is in the files or in a commit.
+        let files = (try? String(contentsOfFile: sam + "/accounts.yaml", encoding: .utf8)) ?? ""
+        let committed = GitCLI.run(["log", "-p", "--all"], in: sam).stdout
+        #expect(files.contains("  umbrella:") || committed.contains("+  umbrella:"))
+        #expect(GitCLI.run(["fsck", "--strict"], in: sam).status == 0)
+
+        // The next run finishes the job.
+        let status = CLITests.abmsync(["status"], in: sam)
+        #expect(status.status == 0 || status.status == 1, "\(status.combined)")
+        let again = CLITests.abmsync(["sync", "--quiet"], in: sam)
+        #expect(again.status == 0, "\(again.combined)")
+        let shared = GitCLI.run(["--git-dir", remote, "show", "main:accounts.yaml"], in: temp.path).stdout
+        #expect(shared.contains("  initech:") && shared.contains("  umbrella:"), "\(shared)")
+        #expect(GitCLI.run(["status", "--porcelain"], in: sam).stdout == "")
+        #expect(GitCLI.run(["--git-dir", remote, "fsck", "--strict"], in: temp.path).status == 0)
+    }
+}

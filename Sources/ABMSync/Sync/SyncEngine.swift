@@ -84,6 +84,7 @@ public final class SyncEngine {
         let identity = try currentIdentity()
         try finishResolvedMerge(identity: identity, report: &report)
         try checkpoint(identity: identity, report: &report, validate: validateLocalEdits)
+        FaultInjection.crashPoint("after-checkpoint")
         try body(identity, &report)
         return report
     }
@@ -175,6 +176,7 @@ public final class SyncEngine {
     }
 
     private func fetch(_ report: inout SyncReport) throws(SyncFailure) {
+        defer { FaultInjection.crashPoint("after-fetch") }
         do {
             try git.fetch(remote: remote, options: options)
         } catch {
@@ -202,8 +204,8 @@ public final class SyncEngine {
             }
             guard let head = try git.headCommitID() else {
                 // Nothing local yet: take the remote's history as it is.
+                try git.checkoutTree(try git.commit(theirs).treeID, force: true)
                 try git.setReference(try headBranchReference(), to: theirs, logMessage: "abmsync: first pull")
-                try git.checkoutHead(force: true)
                 report.pullOutcome = .fastForwarded
                 try describeIncoming(from: nil, to: theirs, report: &report)
                 return
@@ -212,8 +214,10 @@ public final class SyncEngine {
             case .upToDate:
                 report.pullOutcome = .upToDate
             case .fastForward(let target):
+                // Files first, then the branch: a crash in between leaves the new files as edits that the
+                // next run records and merges again, never an old tree recorded over new history.
+                try git.checkoutTree(try git.commit(target).treeID, force: true)
                 try moveBranch(to: target, from: head, reason: "abmsync: pull (fast-forward)")
-                try git.checkoutHead(force: true)
                 report.pullOutcome = .fastForwarded
                 try describeIncoming(from: head, to: target, report: &report)
             case .merged(let tree):
@@ -222,8 +226,10 @@ public final class SyncEngine {
                 let message = CommitMessage.make(changes: report.incoming, prefix: "Merge teammates' changes: ")
                 let commit = try git.createCommit(
                     tree: tree, parents: [head, theirs], message: message, author: identity, updating: nil)
+                FaultInjection.crashPoint("after-merge-commit")
+                try git.checkoutTree(tree, force: true)
+                FaultInjection.crashPoint("after-checkout")
                 try moveBranch(to: commit, from: head, reason: "abmsync: pull (merge)")
-                try git.checkoutHead(force: true)
                 report.pullOutcome = .merged
             case .conflicted(let tree, let conflicts):
                 let base = try git.mergeBase(head, theirs)
@@ -233,6 +239,7 @@ public final class SyncEngine {
                 let index = try git.index()
                 try index.read(tree: tree, from: git)
                 try index.write()
+                FaultInjection.crashPoint("before-conflict-checkout")
                 try git.checkoutTree(tree, force: true)
                 try git.recordMergeInProgress(
                     theirs: theirs, message: "Merge teammates' changes (\(conflicts.count) conflicts settled)\n")
@@ -417,5 +424,15 @@ enum LocalRemote {
         if url.hasPrefix("file://") { return String(url.dropFirst("file://".count)) }
         if url.contains("://") || url.range(of: "^[^/]+@[^:]+:", options: .regularExpression) != nil { return nil }
         return url.isEmpty ? nil : url
+    }
+}
+
+/// Test-only crash points: with ABMSYNC_TEST_CRASH_AT=<point>, the process dies abruptly there, as a
+/// killed process would, so tests can check that the next run recovers and nothing is lost.
+enum FaultInjection {
+    private static let point = ProcessInfo.processInfo.environment["ABMSYNC_TEST_CRASH_AT"]
+
+    static func crashPoint(_ name: String) {
+        if point == name { _exit(137) }
     }
 }
