@@ -135,6 +135,12 @@ public struct WorkspaceLoader {
 
     // MARK: - team.yaml
 
+    /// Only the team (for matching a git identity to a person), without reading the plans.
+    public static func loadTeam(from source: some WorkspaceSource) -> Team {
+        var loader = WorkspaceLoader()
+        return loader.loadTeam(source)
+    }
+
     private mutating func loadTeam(_ source: some WorkspaceSource) -> Team {
         let path = WorkspaceFile.team
         guard let lines = text(path, source: source, limit: WorkspaceFile.maxListBytes) else { return Team(people: []) }
@@ -262,6 +268,26 @@ extension MarkdownOutline.Block {
 
 /// Git's conflict markers, as they appear at the start of a line.
 public enum ConflictMarker {
+    /// True when some line of `bytes` is a conflict marker (a fast scan; no decoding or parsing).
+    public static func containsMarkerLine(_ bytes: [UInt8]) -> Bool {
+        var lineStart = 0
+        let count = bytes.count
+        while lineStart < count {
+            let first = bytes[lineStart]
+            if first == UInt8(ascii: "<") || first == UInt8(ascii: "=") || first == UInt8(ascii: ">") {
+                var end = lineStart
+                while end < count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+                let line = String(decoding: bytes[lineStart..<min(end + 1, count)], as: UTF8.self)
+                if kind(of: Substring(line)) != nil { return true }
+                lineStart = end + 1
+                continue
+            }
+            while lineStart < count, bytes[lineStart] != UInt8(ascii: "\n") { lineStart += 1 }
+            lineStart += 1
+        }
+        return false
+    }
+
     public enum Kind: Sendable { case ours, base, separator, theirs }
 
     public static func kind(of line: Substring) -> Kind? {

@@ -46,6 +46,8 @@ public final class SyncEngine {
     }
 
     var git: Repository { repository.git }
+    /// Trees already validated in this run: each is checked once, however many steps need it.
+    private var validatedTrees: Set<ObjectID> = []
 
     /// Get teammates' changes: local edits are recorded first (unvalidated: a pull never refuses),
     /// then the remote branch is merged in.
@@ -125,7 +127,7 @@ public final class SyncEngine {
     }
 
     private func currentIdentity() throws(AbmsyncError) -> Signature {
-        let team = WorkspaceLoader.load(from: WorkingTreeSource(root: repository.root)).workspace.team
+        let team = WorkspaceLoader.loadTeam(from: WorkingTreeSource(root: repository.root))
         return try repository.teamIdentity(team: team).signature.stampedNow()
     }
 
@@ -138,7 +140,10 @@ public final class SyncEngine {
                 hint: "run 'abmsync conflicts' to see them, settle each (edit the file or 'abmsync resolve'), then sync again")
         }
         let recorded = try repository.commitLocalChanges(as: identity, today: today, validate: validate)
-        if let recorded { report.checkpoint = (recorded.commit.short, recorded.changes) }
+        if let recorded {
+            report.checkpoint = (recorded.commit.short, recorded.changes)
+            if validate, let tree = try? git.commit(recorded.commit).treeID { validatedTrees.insert(tree) }
+        }
     }
 
     /// A merge that stopped on conflicts and whose files no longer hold markers is finished with a
@@ -170,9 +175,16 @@ public final class SyncEngine {
         }
     }
 
+    /// Conflict markers can only be in files that differ from the last commit (or, while a merge is
+    /// under way, in the files it wrote): a byte scan of those, no parsing.
     func hasUnresolvedConflicts() throws(AbmsyncError) -> Bool {
-        let load = WorkspaceLoader.load(from: WorkingTreeSource(root: repository.root))
-        return load.findings.contains { $0.rule == "conflict-marker" }
+        let changed = try repository.changedFiles().map(\.path)
+        let source = WorkingTreeSource(root: repository.root)
+        for path in changed where WorkspaceFile.isPlanData(path) {
+            guard let bytes = (try? source.read(path)) ?? nil else { continue }
+            if ConflictMarker.containsMarkerLine(bytes) { return true }
+        }
+        return false
     }
 
     private func fetch(_ report: inout SyncReport) throws(SyncFailure) {
@@ -295,10 +307,14 @@ public final class SyncEngine {
                 guard let head = try git.headCommitID() else { return }
                 let upstream = try git.referenceTarget(try upstreamReference)
                 if upstream == head { return }  // nothing to send
-                // Never send what would fail validation, however it was committed.
-                let errors = ValidateUseCase.report(for: try CommitSource(repository: git, commit: head), today: today)
-                    .findings.filter { $0.severity == .error }
-                if !errors.isEmpty { throw AbmsyncError.validationFailed(errors) }
+                // Never send what would fail validation, however it was committed (once per tree).
+                let tree = try git.commit(head).treeID
+                if !validatedTrees.contains(tree) {
+                    let errors = ValidateUseCase.report(for: try CommitSource(repository: git, commit: head), today: today)
+                        .findings.filter { $0.severity == .error }
+                    if !errors.isEmpty { throw AbmsyncError.validationFailed(errors) }
+                    validatedTrees.insert(tree)
+                }
                 let ahead = try upstream.map { (u) throws(GitError) in try git.aheadBehind(local: head, upstream: u).ahead } ?? 1
                 let branch = try git.currentBranch() ?? "main"
                 if let folder = LocalRemote.folder(of: try git.remote(named: remote)?.url ?? "") {
