@@ -23,7 +23,11 @@ policy = open(os.path.join(templates, "abmsync.yaml")).read()
 policy = policy.replace("max_accounts: 20", f"max_accounts: {max(20, n // 100 + 1)}")
 open(os.path.join(root, "abmsync.yaml"), "w").write(policy)
 
-aes = max(1, n // 100 // 4 + 1)
+tier1 = max(1, n // 100)
+tier2 = (n * 9 // 100) // 10 * 10
+# Enough AEs for both tiers' per-AE limits of the template policy: 4 tier 1 accounts each (limit 5)
+# and 15 tier 2 accounts each (limit 15), counted separately per tier.
+aes = max(tier1 // 4 + 1, (tier2 + 14) // 15, 1)
 people = ["people:"]
 for i in range(aes):
     people += [f"  ae{i}:", f"    name: AE {i}", f"    email: ae{i}@example.com", "    roles: [ae]"]
@@ -33,8 +37,6 @@ people += ["  vp:", "    name: Val Park", "    email: val@example.com", "    rol
 people += ["  ops:", "    name: Ops Team", "    email: ops@example.com", "    roles: [marketing-ops]"]
 open(os.path.join(root, "team.yaml"), "w").write("\n".join(people) + "\n")
 
-tier1 = max(1, n // 100)
-tier2 = (n * 9 // 100) // 10 * 10
 lines = ["# Generated benchmark account list", "accounts:"]
 clusters = set()
 programs = set()
@@ -50,7 +52,7 @@ for i in range(n):
         tier = 2
         c = f"cluster-{(i - tier1) // 10:04d}"
         clusters.add(c)
-        extra = [f"    cluster: {c}", f"    ae: ae{(i - tier1) // 15 % aes}", f"    acv: {rng.randint(25, 99) * 1000}", "    stage: engaged"]
+        extra = [f"    cluster: {c}", f"    ae: ae{(i - tier1) // 15}", f"    acv: {rng.randint(25, 99) * 1000}", "    stage: engaged"]
     else:
         tier = 3
         p = f"program-{(i - tier1 - tier2) // 500:03d}"
