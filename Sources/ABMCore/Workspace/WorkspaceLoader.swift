@@ -180,12 +180,11 @@ public struct WorkspaceLoader {
             bodyStart = body
             let yamlText = lines.text(yaml)
             do {
-                frontMatter = try YAMLParser.parse(yamlText).map { $0.shifted(by: yaml.lowerBound - 1) }
+                frontMatter = try YAMLParser.parse(yamlText, lineOffset: yaml.lowerBound - 1)
             } catch {
                 findings.append(
                     Finding(
-                        .error, rule: error.rule,
-                        at: SourceLocation(file: path, line: error.line + yaml.lowerBound - 1, column: error.column),
+                        .error, rule: error.rule, at: SourceLocation(file: path, line: error.line, column: error.column),
                         error.message, fix: error.hint))
             }
         }
