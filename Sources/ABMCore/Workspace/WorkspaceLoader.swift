@@ -22,7 +22,7 @@ public struct WorkspaceLoader {
         let policy = loadPolicy(source)
         let team = loadTeam(source)
         let accounts = loadAccounts(source)
-        var plans: [Plan] = []
+        var paths: [(path: String, kind: Plan.Kind)] = []
         for kind in Plan.Kind.allCases {
             let names: [String]
             do {
@@ -31,15 +31,43 @@ public struct WorkspaceLoader {
                 report(error)
                 continue
             }
-            for name in names.sorted() where name.hasSuffix(".md") {
-                let path = "\(kind.folder)/\(name)"
-                if let plan = loadPlan(path: path, kind: kind, source: source) { plans.append(plan) }
+            for name in names.sorted() where name.hasSuffix(".md") { paths.append(("\(kind.folder)/\(name)", kind)) }
+        }
+        var plans: [Plan] = []
+        plans.reserveCapacity(paths.count)
+        // Sources are not thread-safe (a libgit2 repository, a folder): files are read here, one
+        // batch at a time so memory stays bounded, and the pure work (decoding, YAML, Markdown) runs
+        // on all cores. Results are taken in path order, so findings come out as in a serial run.
+        var start = 0
+        while start < paths.count {
+            let batch = paths[start..<min(start + Self.planBatchSize, paths.count)]
+            start = batch.endIndex
+            var inputs: [PlanInput] = []
+            inputs.reserveCapacity(batch.count)
+            for (path, kind) in batch {
+                do {
+                    guard let bytes = try source.read(path) else { continue }
+                    present.insert(path)
+                    inputs.append(PlanInput(path: path, kind: kind, bytes: bytes))
+                } catch {
+                    report(error)
+                }
+            }
+            for loaded in Parallel.map(inputs, PlanInput.load) {
+                findings += loaded.findings
+                if let plan = loaded.plan {
+                    if let frontMatter = plan.frontMatter { documents[plan.path] = frontMatter }
+                    plans.append(plan)
+                }
             }
         }
         let workspace = Workspace(
             policy: policy, team: team, accounts: accounts, plans: plans, documents: documents, presentFiles: present)
         return WorkspaceLoad(workspace: workspace, findings: findings)
     }
+
+    /// Plans read ahead of parsing: enough to keep every core busy, few enough to bound memory.
+    static let planBatchSize = 2048
 
     // MARK: - Files
 
@@ -54,8 +82,13 @@ public struct WorkspaceLoader {
         }
         guard let bytes else { return nil }
         present.insert(path)
+        return Self.text(bytes, path: path, limit: limit, findings: &findings)
+    }
+
+    /// A file's bytes as text, or nil with the reason among `findings`.
+    static func text(_ bytes: [UInt8], path: String, limit: Int, findings: inout [Finding]) -> TextLines? {
         if bytes.count > limit {
-            report(SourceError(path: path, reason: .tooLarge(bytes: bytes.count, limit: limit)))
+            findings.append(Self.finding(SourceError(path: path, reason: .tooLarge(bytes: bytes.count, limit: limit))))
             return nil
         }
         let decoded: String
@@ -69,22 +102,26 @@ public struct WorkspaceLoader {
             return nil
         }
         let lines = TextLines(decoded)
-        if reportConflictMarkers(lines, path: path) { return nil }
+        if reportConflictMarkers(lines, path: path, findings: &findings) { return nil }
         return lines
     }
 
     private mutating func report(_ error: SourceError) {
+        findings.append(Self.finding(error))
+    }
+
+    private static func finding(_ error: SourceError) -> Finding {
         let rule: String
         switch error.reason {
         case .symbolicLink: rule = "file-symlink"
         case .tooLarge: rule = "file-too-large"
         case .unreadable, .notAFile: rule = "file-unreadable"
         }
-        findings.append(Finding(.error, rule: rule, at: SourceLocation(file: error.path), error.message, fix: error.fix))
+        return Finding(.error, rule: rule, at: SourceLocation(file: error.path), error.message, fix: error.fix)
     }
 
     /// Reports leftover merge conflict markers; true when there were any.
-    private mutating func reportConflictMarkers(_ lines: TextLines, path: String) -> Bool {
+    private static func reportConflictMarkers(_ lines: TextLines, path: String, findings: inout [Finding]) -> Bool {
         var found = false
         for number in 1...max(1, lines.count) where number <= lines.count {
             let line = lines[number]
@@ -157,10 +194,30 @@ public struct WorkspaceLoader {
         return reader.accounts(root)
     }
 
-    // MARK: - Plans
+}
 
-    private mutating func loadPlan(path: String, kind: Plan.Kind, source: some WorkspaceSource) -> Plan? {
-        guard let lines = text(path, source: source, limit: WorkspaceFile.maxPlanBytes) else { return nil }
+/// One plan file's bytes, read and waiting to be parsed.
+struct PlanInput: Sendable {
+    var path: String
+    var kind: Plan.Kind
+    var bytes: [UInt8]
+
+    /// What parsing one plan gives: the plan (nil when unusable) and the problems met.
+    struct Loaded: Sendable {
+        var plan: Plan?
+        var findings: [Finding]
+    }
+
+    /// Parses the plan. Pure: safe to run for many plans at once.
+    static func load(_ input: PlanInput) -> Loaded {
+        var findings: [Finding] = []
+        let plan = input.load(findings: &findings)
+        return Loaded(plan: plan, findings: findings)
+    }
+
+    private func load(findings: inout [Finding]) -> Plan? {
+        guard let lines = WorkspaceLoader.text(bytes, path: path, limit: WorkspaceFile.maxPlanBytes, findings: &findings)
+        else { return nil }
         let id = String(path.dropFirst(kind.folder.count + 1).dropLast(3))
         var frontMatter: YAMLNode?
         var frontMatterLines: Range<Int>?
@@ -200,7 +257,6 @@ public struct WorkspaceLoader {
             sections.append(
                 Plan.Section(title: heading.title, headingLine: heading.line + offset, lines: (heading.line + offset)..<end))
         }
-        if let frontMatter { documents[path] = frontMatter }
         return Plan(
             kind: kind, id: id, path: path, frontMatter: frontMatter, frontMatterLines: frontMatterLines,
             bodyStartLine: bodyStart, title: title, sections: sections, blocks: blocks, lineCount: lines.count)
