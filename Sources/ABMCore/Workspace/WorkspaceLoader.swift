@@ -21,14 +21,17 @@ public struct WorkspaceLoader {
     public mutating func load(from source: some WorkspaceSource) -> WorkspaceLoad {
         let policy = loadPolicy(source)
         let team = loadTeam(source)
-        let accounts = loadAccounts(source)
+        // accounts.yaml is the largest single file: it is parsed while the plans are.
+        let accountsBytes = read(WorkspaceFile.accounts, source: source)
+        let accountsTask = BackgroundTask { Self.accounts(accountsBytes) }
+        var planFindings: [Finding] = []
         var paths: [(path: String, kind: Plan.Kind)] = []
         for kind in Plan.Kind.allCases {
             let names: [String]
             do {
                 names = try source.list(kind.folder)
             } catch {
-                report(error)
+                planFindings.append(Self.finding(error))
                 continue
             }
             for name in names.sorted() where name.hasSuffix(".md") { paths.append(("\(kind.folder)/\(name)", kind)) }
@@ -50,17 +53,22 @@ public struct WorkspaceLoader {
                     present.insert(path)
                     inputs.append(PlanInput(path: path, kind: kind, bytes: bytes))
                 } catch {
-                    report(error)
+                    planFindings.append(Self.finding(error))
                 }
             }
             for loaded in Parallel.map(inputs, PlanInput.load) {
-                findings += loaded.findings
+                planFindings += loaded.findings
                 if let plan = loaded.plan {
                     if let frontMatter = plan.frontMatter { documents[plan.path] = frontMatter }
                     plans.append(plan)
                 }
             }
         }
+        let accountsLoad = accountsTask.wait()
+        findings += accountsLoad.findings
+        findings += planFindings
+        if let document = accountsLoad.document { documents[WorkspaceFile.accounts] = document }
+        let accounts = accountsLoad.accounts
         let workspace = Workspace(
             policy: policy, team: team, accounts: accounts, plans: plans, documents: documents, presentFiles: present)
         return WorkspaceLoad(workspace: workspace, findings: findings)
@@ -73,6 +81,12 @@ public struct WorkspaceLoader {
 
     /// Reads a file as text, reporting why it cannot be read. Nil when missing or unusable.
     private mutating func text(_ path: String, source: some WorkspaceSource, limit: Int) -> TextLines? {
+        guard let bytes = read(path, source: source) else { return nil }
+        return Self.text(bytes, path: path, limit: limit, findings: &findings)
+    }
+
+    /// A file's bytes; nil when it is missing or cannot be read (then with a finding).
+    private mutating func read(_ path: String, source: some WorkspaceSource) -> [UInt8]? {
         let bytes: [UInt8]?
         do {
             bytes = try source.read(path)
@@ -80,9 +94,8 @@ public struct WorkspaceLoader {
             report(error)
             return nil
         }
-        guard let bytes else { return nil }
-        present.insert(path)
-        return Self.text(bytes, path: path, limit: limit, findings: &findings)
+        if bytes != nil { present.insert(path) }
+        return bytes
     }
 
     /// A file's bytes as text, or nil with the reason among `findings`.
@@ -141,18 +154,21 @@ public struct WorkspaceLoader {
         return found
     }
 
-    private mutating func parseYAML(_ lines: TextLines, path: String, lineOffset: Int = 0) -> YAMLNode? {
+    private mutating func parseYAML(_ lines: TextLines, path: String) -> YAMLNode? {
+        let node = Self.parseYAML(lines, path: path, findings: &findings)
+        if let node { documents[path] = node }
+        return node
+    }
+
+    private static func parseYAML(_ lines: TextLines, path: String, findings: inout [Finding]) -> YAMLNode? {
         let text = lines.text(1..<(lines.count + 1))
         do {
-            let node = try YAMLParser.parse(text)
-            if let node { documents[path] = node }
-            return node
+            return try YAMLParser.parse(text)
         } catch {
             findings.append(
                 Finding(
-                    .error, rule: error.rule,
-                    at: SourceLocation(file: path, line: error.line + lineOffset, column: error.column), error.message,
-                    fix: error.hint))
+                    .error, rule: error.rule, at: SourceLocation(file: path, line: error.line, column: error.column),
+                    error.message, fix: error.hint))
             return nil
         }
     }
@@ -184,16 +200,25 @@ public struct WorkspaceLoader {
 
     // MARK: - accounts.yaml
 
-    private mutating func loadAccounts(_ source: some WorkspaceSource) -> [Account] {
-        let path = WorkspaceFile.accounts
-        guard let lines = text(path, source: source, limit: WorkspaceFile.maxListBytes),
-            let root = parseYAML(lines, path: path)
-        else { return [] }
-        var reader = FieldReader(file: path)
-        defer { findings += reader.findings }
-        return reader.accounts(root)
+    /// accounts.yaml parsed; pure, so it can run alongside the plans.
+    struct AccountsLoad: Sendable {
+        var accounts: [Account] = []
+        var findings: [Finding] = []
+        var document: YAMLNode?
     }
 
+    static func accounts(_ bytes: [UInt8]?) -> AccountsLoad {
+        let path = WorkspaceFile.accounts
+        var load = AccountsLoad()
+        guard let bytes, let lines = text(bytes, path: path, limit: WorkspaceFile.maxListBytes, findings: &load.findings),
+            let root = parseYAML(lines, path: path, findings: &load.findings)
+        else { return load }
+        load.document = root
+        var reader = FieldReader(file: path)
+        load.accounts = reader.accounts(root)
+        load.findings += reader.findings
+        return load
+    }
 }
 
 /// One plan file's bytes, read and waiting to be parsed.

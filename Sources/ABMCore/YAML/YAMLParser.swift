@@ -65,78 +65,37 @@ public enum YAMLParser {
 
     // MARK: - Composing nodes from libyaml events
 
-    /// A collection whose end event has not come yet.
+    /// A collection whose end event has not come yet. Its children wait in the composer's scratch
+    /// buffers from `start` on, and are copied out once, at its end event, into an array of the
+    /// right size (growing one array per collection was most of the allocations).
     private struct Frame {
         var isMapping: Bool
         var line: Int
         var column: Int
         var isFlow: Bool
         var anchor: String?
-        var items: [YAMLNode] = []
-        var entries: [YAMLEntry] = []
+        var start: Int
         /// Mappings: the key waiting for its value.
         var pendingKey: YAMLNode?
-        var expectingKey = true
-        var keys = KeyTracker()
-    }
-
-    /// The scalar keys of one mapping, to find duplicates in O(n): a linear scan while the mapping is
-    /// small (most are), a dictionary once it grows.
-    private struct KeyTracker {
-        var texts: [String] = []
-        var positions: [(line: Int, column: Int)] = []
-        var index: [String: Int]?
-        /// Keys seen more than once, in the order their second occurrence appeared.
+        /// Mappings with many keys: key → its first position, for duplicate checks in O(1).
+        var keyIndex: [String: Int]?
+        /// Keys seen more than once.
         var duplicated: [String] = []
-
-        mutating func add(_ text: String, line: Int, column: Int) {
-            let seen: Bool
-            if let index {
-                seen = index[text] != nil
-            } else {
-                seen = texts.contains(text)
-            }
-            if seen {
-                if !duplicated.contains(text) { duplicated.append(text) }
-            } else if index != nil {
-                index?[text] = texts.count
-            } else if texts.count == 8 {
-                var built: [String: Int] = [:]
-                built.reserveCapacity(32)
-                for (position, key) in texts.enumerated() { built[key] = position }
-                built[text] = texts.count
-                index = built
-            }
-            texts.append(text)
-            positions.append((line, column))
-        }
-
-        /// The duplicate-key error for this mapping, if it has one. Several duplicated keys: the
-        /// first in sort order is named, as Yams did.
-        func error() -> YAMLParseError? {
-            guard let key = duplicated.min() else { return nil }
-            var lines: [Int] = []
-            var column = 1
-            for (position, text) in texts.enumerated() where text == key {
-                if lines.isEmpty { column = positions[position].column }
-                lines.append(positions[position].line)
-            }
-            var distinct: [Int] = []
-            for line in lines where distinct.last != line { distinct.append(line) }
-            let where_ = distinct.count >= 2 ? " (lines \(distinct.map(String.init).joined(separator: " and ")))" : ""
-            return YAMLParseError(
-                line: lines.last ?? 1, column: column, message: "duplicate key '\(key)'\(where_)",
-                hint: "keep one '\(key)' entry and merge the values into it", rule: "yaml-duplicate-key")
-        }
     }
+
+    /// Mappings up to this many keys are checked for duplicates by a linear scan.
+    private static let linearKeyScan = 8
 
     private struct Composer {
         let lineOffset: Int
         var stack: [Frame] = []
+        var entries: [YAMLEntry] = []
+        var items: [YAMLNode] = []
         var root: YAMLNode?
         var budget = YAMLParser.nodeBudget
         /// The first anchor, merge-key or budget problem. Reported once the document has been read
-        /// without syntax errors or duplicate keys; from then on no more nodes are built.
+        /// without syntax errors or duplicate keys; from then on values are no longer kept (keys
+        /// are, for the duplicate check).
         var deferred: YAMLParseError?
         /// Anchors whose node is complete (an alias to anything else is a syntax error, as in Yams).
         var anchors: Set<String> = []
@@ -197,12 +156,21 @@ public enum YAMLParser {
                     isMapping
                     ? event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
                     : event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
-                stack.append(Frame(isMapping: isMapping, line: line, column: column, isFlow: isFlow, anchor: anchor))
+                let start = isMapping ? entries.count : items.count
+                stack.append(
+                    Frame(isMapping: isMapping, line: line, column: column, isFlow: isFlow, anchor: anchor, start: start))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 guard let frame = stack.popLast() else { return }
-                if let duplicate = frame.keys.error() { throw duplicate }
+                let content: YAMLNode.Content
+                if frame.isMapping {
+                    if let duplicate = duplicateError(frame) { throw duplicate }
+                    content = .mapping(Array(entries[frame.start...]))
+                    entries.removeSubrange(frame.start...)
+                } else {
+                    content = .sequence(Array(items[frame.start...]))
+                    items.removeSubrange(frame.start...)
+                }
                 if let anchor = frame.anchor { anchors.insert(anchor) }
-                let content: YAMLNode.Content = frame.isMapping ? .mapping(frame.entries) : .sequence(frame.items)
                 try add(YAMLNode(content, line: frame.line, column: frame.column, isFlow: frame.isFlow))
             case YAML_ALIAS_EVENT:
                 let (line, column) = position(event.start_mark)
@@ -248,30 +216,67 @@ public enum YAMLParser {
                 root = node
                 return
             }
-            let building = deferred == nil
-            if stack[top].isMapping {
-                if stack[top].expectingKey {
-                    stack[top].expectingKey = false
-                    if let key = node.scalar {
-                        if key.style == .plain, key.text == "<<" {
-                            postpone(
-                                YAMLParseError(
-                                    line: node.line, column: node.column, message: "YAML merge keys (<<) are not allowed",
-                                    hint: "write the fields out in full", rule: "yaml-anchor"))
-                        }
-                        stack[top].keys.add(key.text, line: node.line, column: node.column)
-                    }
-                    if building { stack[top].pendingKey = node }
-                } else {
-                    stack[top].expectingKey = true
-                    if building, let key = stack[top].pendingKey {
-                        stack[top].entries.append(YAMLEntry(keyNode: key, value: node))
-                    }
-                    stack[top].pendingKey = nil
-                }
-            } else if building {
-                stack[top].items.append(node)
+            guard stack[top].isMapping else {
+                if deferred == nil { items.append(node) }
+                return
             }
+            guard let key = stack[top].pendingKey else {
+                if let scalar = node.scalar {
+                    if scalar.style == .plain, scalar.text == "<<" {
+                        postpone(
+                            YAMLParseError(
+                                line: node.line, column: node.column, message: "YAML merge keys (<<) are not allowed",
+                                hint: "write the fields out in full", rule: "yaml-anchor"))
+                    }
+                    noteKey(scalar.text, in: top)
+                }
+                stack[top].pendingKey = node
+                return
+            }
+            stack[top].pendingKey = nil
+            // Once a problem is deferred only keys matter: values become empty place holders.
+            entries.append(YAMLEntry(keyNode: key, value: deferred == nil ? node : YAMLNode(.scalar(YAMLScalar("")), line: 0, column: 0)))
+        }
+
+        /// Records a duplicate when `text` is already a key of the mapping `stack[frame]`.
+        private mutating func noteKey(_ text: String, in frame: Int) {
+            let start = stack[frame].start
+            let position = entries.count
+            let seen: Bool
+            if stack[frame].keyIndex != nil {
+                seen = stack[frame].keyIndex?[text] != nil
+                if !seen { stack[frame].keyIndex?[text] = position }
+            } else {
+                seen = entries[start...].contains { $0.keyNode.scalar?.text == text }
+                if !seen, position - start >= YAMLParser.linearKeyScan {
+                    var index: [String: Int] = [:]
+                    index.reserveCapacity(4 * YAMLParser.linearKeyScan)
+                    for offset in start..<position {
+                        if let key = entries[offset].keyNode.scalar?.text, index[key] == nil { index[key] = offset }
+                    }
+                    index[text] = position
+                    stack[frame].keyIndex = index
+                }
+            }
+            if seen, !stack[frame].duplicated.contains(text) { stack[frame].duplicated.append(text) }
+        }
+
+        /// The duplicate-key error for a mapping that has ended, if it has one. Several duplicated
+        /// keys: the first in sort order is named, as Yams did.
+        private func duplicateError(_ frame: Frame) -> YAMLParseError? {
+            guard let key = frame.duplicated.min() else { return nil }
+            var lines: [Int] = []
+            var column = 1
+            for entry in entries[frame.start...] where entry.keyNode.scalar?.text == key {
+                if lines.isEmpty { column = entry.keyNode.column }
+                lines.append(entry.keyNode.line)
+            }
+            var distinct: [Int] = []
+            for line in lines where distinct.last != line { distinct.append(line) }
+            let where_ = distinct.count >= 2 ? " (lines \(distinct.map(String.init).joined(separator: " and ")))" : ""
+            return YAMLParseError(
+                line: lines.last ?? 1, column: column, message: "duplicate key '\(key)'\(where_)",
+                hint: "keep one '\(key)' entry and merge the values into it", rule: "yaml-duplicate-key")
         }
     }
 
