@@ -160,3 +160,30 @@ import Testing
         #expect(a.description == "2026-01-01")
     }
 }
+
+extension WorkspaceLoaderTests {
+    /// Plans are parsed on several cores; what comes out must not depend on it.
+    @Test func parallelPlanLoadingKeepsPathOrder() {
+        var files = ["abmsync.yaml": Self.policy, "team.yaml": Self.team, "accounts.yaml": Self.accounts]
+        let count = WorkspaceLoader.planBatchSize + 300
+        for index in 0..<count {
+            let id = String(format: "plan-%05d", index)
+            files["accounts/\(id).md"] =
+                index % 7 == 0
+                ? "---\naccount: \(id)\naccount: twice\n---\n# T\n" : "---\naccount: \(id)\n---\n# T\n\n## Summary\nx\n"
+        }
+        let load = WorkspaceLoader.load(from: MemorySource(files))
+        #expect(load.workspace.plans.count == count)
+        let paths = load.workspace.plans.map(\.path)
+        #expect(paths == paths.sorted())
+        let duplicateFindings = load.findings.filter { $0.rule == "yaml-duplicate-key" }.map(\.location.file)
+        #expect(duplicateFindings.count == (count + 6) / 7)
+        #expect(duplicateFindings == duplicateFindings.sorted())
+        var serial: [Finding] = []
+        for path in files.keys.sorted() where path.hasPrefix("accounts/") {
+            let input = PlanInput(path: path, kind: .account, bytes: Array(files[path, default: ""].utf8))
+            serial += PlanInput.load(input).findings
+        }
+        #expect(load.findings.filter { $0.location.file.hasPrefix("accounts/") } == serial)
+    }
+}

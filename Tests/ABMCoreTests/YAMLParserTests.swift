@@ -104,3 +104,101 @@ extension YAMLParserTests {
         #expect(root.isFlow == false)
     }
 }
+
+/// The event-driven composer: positions, errors and limits that the former Yams-based reader had.
+extension YAMLParserTests {
+    @Test func lineOffsetMovesNodesAndErrors() throws {
+        let root = try #require(try YAMLParser.parse("a: 1\nb:\n  - x\n", lineOffset: 10))
+        #expect(root.line == 11)
+        #expect(root["b"]?.line == 13 && root["b"]?.column == 3)
+        #expect(root["b"]?.items?.first?.line == 13)
+        do {
+            _ = try YAMLParser.parse("a: 1\na: 2\n", lineOffset: 4)
+            Issue.record("duplicate accepted")
+        } catch {
+            #expect(error.line == 6 && error.message.contains("lines 5 and 6"))
+        }
+    }
+
+    @Test func duplicateKeysInLargeMappingsAndQuotedSpellings() {
+        var text = ""
+        for index in 0..<40 { text += "key\(index): \(index)\n" }
+        text += "\"key7\": again\n"
+        do {
+            _ = try YAMLParser.parse(text)
+            Issue.record("duplicate accepted")
+        } catch {
+            #expect(error.rule == "yaml-duplicate-key")
+            #expect(error.message == "duplicate key 'key7' (lines 8 and 41)")
+            #expect(error.line == 41 && error.column == 1)
+        }
+        #expect(throws: YAMLParseError.self) { try YAMLParser.parse("a: 1\nb: 2\na: 3\na: 4\n") }
+        do {
+            _ = try YAMLParser.parse("a: 1\nb: 2\na: 3\na: 4\n")
+        } catch {
+            #expect(error.message == "duplicate key 'a' (lines 1 and 3 and 4)" && error.line == 4)
+        }
+        // The same key in different mappings is fine.
+        #expect((try? YAMLParser.parse("x:\n  a: 1\ny:\n  a: 2\n")) != nil)
+    }
+
+    @Test func mergeKeysAndAliasesAreRefused() {
+        do {
+            _ = try YAMLParser.parse("base:\n  a: 1\nother:\n  <<: {a: 2}\n")
+            Issue.record("merge key accepted")
+        } catch {
+            #expect(error.rule == "yaml-anchor" && error.line == 4 && error.column == 3)
+        }
+        // A quoted "<<" is an ordinary key.
+        #expect((try? YAMLParser.parse("'<<': 1\n"))??["<<"]?.scalar?.text == "1")
+        do {
+            _ = try YAMLParser.parse("a: *nowhere\n")
+            Issue.record("undefined alias accepted")
+        } catch {
+            #expect(error.rule == "yaml-syntax" && error.message == "found undefined alias")
+        }
+        do {
+            _ = try YAMLParser.parse("a: 1\nb: &x\n  c: 2\nd: *x\n")
+            Issue.record("anchor accepted")
+        } catch {
+            #expect(error.rule == "yaml-anchor" && error.line == 2)  // where the anchor is written
+        }
+    }
+
+    @Test func oneDocumentOnly() {
+        #expect((try? YAMLParser.parse("")) == .some(nil))
+        #expect((try? YAMLParser.parse("# only a comment\n")) == .some(nil))
+        do {
+            _ = try YAMLParser.parse("a: 1\n---\nb: 2\n")
+            Issue.record("second document accepted")
+        } catch {
+            #expect(error.line == 2 && error.message.contains("single document"))
+        }
+    }
+
+    @Test func scalarStylesAndUnicodeColumns() throws {
+        let root = try #require(
+            try YAMLParser.parse("é: 'single'\nb: \"dou\\tble\"\nc: |\n  lit\n  eral\nd: >\n  fol\n  ded\ne: ~\nf:\n"))
+        #expect(root["é"]?.scalar == YAMLScalar("single", style: .singleQuoted))
+        #expect(root["é"]?.column == 4)
+        #expect(root["b"]?.scalar == YAMLScalar("dou\tble", style: .doubleQuoted))
+        #expect(root["c"]?.scalar == YAMLScalar("lit\neral\n", style: .literal))
+        #expect(root["d"]?.scalar == YAMLScalar("fol ded\n", style: .folded))
+        #expect(root["e"]?.scalar?.isNull == true)
+        #expect(root["f"]?.scalar?.isNull == true)
+    }
+
+    @Test func deepNestingIsAnErrorNotACrash() {
+        let text = String(repeating: "[", count: 100_000)
+        #expect(throws: YAMLParseError.self) { try YAMLParser.parse(text) }
+    }
+
+    @Test func controlCharactersPointAtTheirLine() {
+        do {
+            _ = try YAMLParser.parse("a: 1\nb: x\u{01}y\n")
+            Issue.record("control character accepted")
+        } catch {
+            #expect(error.line == 2 && error.column == 5)
+        }
+    }
+}

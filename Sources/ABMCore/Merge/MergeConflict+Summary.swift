@@ -1,3 +1,5 @@
+import Foundation
+
 extension MergeConflict {
     /// `Acme Corp · stage: ours "evaluation", theirs "negotiation" (base "opportunity")`
     public var summary: String {

@@ -120,7 +120,7 @@ enum PlanRules: RuleFamily {
         _ item: YAMLNode, key: String, required: Bool, allowed: [String], who: String, plan: Plan, account: String?,
         _ context: ValidationContext, _ report: inout FindingCollector
     ) {
-        let choices = allowed.joined(separator: ", ")
+        var choices: String { allowed.joined(separator: ", ") }
         guard let node = item[key], let scalar = node.scalar, !scalar.isNull else {
             guard required else { return }
             report.report(

@@ -54,11 +54,16 @@ public struct Validator: Sendable {
     /// The findings of every rule, with the severity overrides of `policy.ruleLevels` applied.
     public func validate(_ workspace: Workspace) -> [Finding] {
         let context = ValidationContext(workspace: workspace, today: today, lastStageChange: lastStageChange)
-        var collector = FindingCollector(levels: workspace.policy.ruleLevels)
-        for family in Validator.families {
-            family.check(context, &collector)
+        let levels = workspace.policy.ruleLevels
+        // Families only read the workspace, so they run side by side; their findings are joined in
+        // family order, as if run one after the other.
+        let families = Validator.families
+        let perFamily = Parallel.map(Array(families.indices)) { index in
+            var collector = FindingCollector(levels: levels)
+            families[index].check(context, &collector)
+            return collector.findings
         }
-        return collector.findings
+        return perFamily.flatMap { $0 }
     }
 
     /// The loader's findings followed by the rules' findings, overrides applied to both (except to
@@ -93,7 +98,7 @@ public struct Validator: Sendable {
 }
 
 /// A group of related rules, in one file each.
-protocol RuleFamily {
+protocol RuleFamily: Sendable {
     static var rules: [ValidationRule] { get }
     static func check(_ context: ValidationContext, _ report: inout FindingCollector)
 }
@@ -120,7 +125,7 @@ struct FindingCollector {
 }
 
 /// What every rule can look at: the workspace, the date, history facts and shared look-ups.
-struct ValidationContext {
+struct ValidationContext: Sendable {
     let workspace: Workspace
     let today: PlanDate
     let lastStageChange: [String: PlanDate]

@@ -21,30 +21,72 @@ public struct WorkspaceLoader {
     public mutating func load(from source: some WorkspaceSource) -> WorkspaceLoad {
         let policy = loadPolicy(source)
         let team = loadTeam(source)
-        let accounts = loadAccounts(source)
-        var plans: [Plan] = []
+        // accounts.yaml is the largest single file: it is parsed while the plans are.
+        let accountsBytes = read(WorkspaceFile.accounts, source: source)
+        let accountsTask = BackgroundTask { Self.accounts(accountsBytes) }
+        var planFindings: [Finding] = []
+        var paths: [(path: String, kind: Plan.Kind)] = []
         for kind in Plan.Kind.allCases {
             let names: [String]
             do {
                 names = try source.list(kind.folder)
             } catch {
-                report(error)
+                planFindings.append(Self.finding(error))
                 continue
             }
-            for name in names.sorted() where name.hasSuffix(".md") {
-                let path = "\(kind.folder)/\(name)"
-                if let plan = loadPlan(path: path, kind: kind, source: source) { plans.append(plan) }
+            for name in names.sorted() where name.hasSuffix(".md") { paths.append(("\(kind.folder)/\(name)", kind)) }
+        }
+        var plans: [Plan] = []
+        plans.reserveCapacity(paths.count)
+        // Sources are not thread-safe (a libgit2 repository, a folder): files are read here, one
+        // batch at a time so memory stays bounded, and the pure work (decoding, YAML, Markdown) runs
+        // on all cores. Results are taken in path order, so findings come out as in a serial run.
+        var start = 0
+        while start < paths.count {
+            let batch = paths[start..<min(start + Self.planBatchSize, paths.count)]
+            start = batch.endIndex
+            var inputs: [PlanInput] = []
+            inputs.reserveCapacity(batch.count)
+            for (path, kind) in batch {
+                do {
+                    guard let bytes = try source.read(path) else { continue }
+                    present.insert(path)
+                    inputs.append(PlanInput(path: path, kind: kind, bytes: bytes))
+                } catch {
+                    planFindings.append(Self.finding(error))
+                }
+            }
+            for loaded in Parallel.map(inputs, PlanInput.load) {
+                planFindings += loaded.findings
+                if let plan = loaded.plan {
+                    if let frontMatter = plan.frontMatter { documents[plan.path] = frontMatter }
+                    plans.append(plan)
+                }
             }
         }
+        let accountsLoad = accountsTask.wait()
+        findings += accountsLoad.findings
+        findings += planFindings
+        if let document = accountsLoad.document { documents[WorkspaceFile.accounts] = document }
+        let accounts = accountsLoad.accounts
         let workspace = Workspace(
             policy: policy, team: team, accounts: accounts, plans: plans, documents: documents, presentFiles: present)
         return WorkspaceLoad(workspace: workspace, findings: findings)
     }
 
+    /// Plans read ahead of parsing: enough to keep every core busy, few enough to bound memory.
+    static let planBatchSize = 2048
+
     // MARK: - Files
 
     /// Reads a file as text, reporting why it cannot be read. Nil when missing or unusable.
     private mutating func text(_ path: String, source: some WorkspaceSource, limit: Int) -> TextLines? {
+        guard let bytes = read(path, source: source) else { return nil }
+        return Self.text(bytes, path: path, limit: limit, findings: &findings)
+    }
+
+    /// A file's bytes; nil when it is missing or cannot be read (then with a finding).
+    private mutating func read(_ path: String, source: some WorkspaceSource) -> [UInt8]? {
         let bytes: [UInt8]?
         do {
             bytes = try source.read(path)
@@ -52,10 +94,14 @@ public struct WorkspaceLoader {
             report(error)
             return nil
         }
-        guard let bytes else { return nil }
-        present.insert(path)
+        if bytes != nil { present.insert(path) }
+        return bytes
+    }
+
+    /// A file's bytes as text, or nil with the reason among `findings`.
+    static func text(_ bytes: [UInt8], path: String, limit: Int, findings: inout [Finding]) -> TextLines? {
         if bytes.count > limit {
-            report(SourceError(path: path, reason: .tooLarge(bytes: bytes.count, limit: limit)))
+            findings.append(Self.finding(SourceError(path: path, reason: .tooLarge(bytes: bytes.count, limit: limit))))
             return nil
         }
         let decoded: String
@@ -69,22 +115,26 @@ public struct WorkspaceLoader {
             return nil
         }
         let lines = TextLines(decoded)
-        if reportConflictMarkers(lines, path: path) { return nil }
+        if reportConflictMarkers(lines, path: path, findings: &findings) { return nil }
         return lines
     }
 
     private mutating func report(_ error: SourceError) {
+        findings.append(Self.finding(error))
+    }
+
+    private static func finding(_ error: SourceError) -> Finding {
         let rule: String
         switch error.reason {
         case .symbolicLink: rule = "file-symlink"
         case .tooLarge: rule = "file-too-large"
         case .unreadable, .notAFile: rule = "file-unreadable"
         }
-        findings.append(Finding(.error, rule: rule, at: SourceLocation(file: error.path), error.message, fix: error.fix))
+        return Finding(.error, rule: rule, at: SourceLocation(file: error.path), error.message, fix: error.fix)
     }
 
     /// Reports leftover merge conflict markers; true when there were any.
-    private mutating func reportConflictMarkers(_ lines: TextLines, path: String) -> Bool {
+    private static func reportConflictMarkers(_ lines: TextLines, path: String, findings: inout [Finding]) -> Bool {
         var found = false
         for number in 1...max(1, lines.count) where number <= lines.count {
             let line = lines[number]
@@ -104,18 +154,21 @@ public struct WorkspaceLoader {
         return found
     }
 
-    private mutating func parseYAML(_ lines: TextLines, path: String, lineOffset: Int = 0) -> YAMLNode? {
+    private mutating func parseYAML(_ lines: TextLines, path: String) -> YAMLNode? {
+        let node = Self.parseYAML(lines, path: path, findings: &findings)
+        if let node { documents[path] = node }
+        return node
+    }
+
+    private static func parseYAML(_ lines: TextLines, path: String, findings: inout [Finding]) -> YAMLNode? {
         let text = lines.text(1..<(lines.count + 1))
         do {
-            let node = try YAMLParser.parse(text)
-            if let node { documents[path] = node }
-            return node
+            return try YAMLParser.parse(text)
         } catch {
             findings.append(
                 Finding(
-                    .error, rule: error.rule,
-                    at: SourceLocation(file: path, line: error.line + lineOffset, column: error.column), error.message,
-                    fix: error.hint))
+                    .error, rule: error.rule, at: SourceLocation(file: path, line: error.line, column: error.column),
+                    error.message, fix: error.hint))
             return nil
         }
     }
@@ -155,33 +208,68 @@ public struct WorkspaceLoader {
 
     // MARK: - accounts.yaml
 
-    private mutating func loadAccounts(_ source: some WorkspaceSource) -> [Account] {
+    /// accounts.yaml parsed; pure, so it can run alongside the plans.
+    struct AccountsLoad: Sendable {
+        var accounts: [Account] = []
+        var findings: [Finding] = []
+        var document: YAMLNode?
+    }
+
+    static func accounts(_ bytes: [UInt8]?) -> AccountsLoad {
         let path = WorkspaceFile.accounts
-        guard let lines = text(path, source: source, limit: WorkspaceFile.maxListBytes) else { return [] }
-        guard let root = parseYAML(lines, path: path) else {
-            reportEmpty(path, lines: lines, expected: "'accounts:' (write 'accounts: {}' for an empty list)")
-            return []
+        var load = AccountsLoad()
+        guard let bytes, let lines = text(bytes, path: path, limit: WorkspaceFile.maxListBytes, findings: &load.findings)
+        else { return load }
+        guard let root = parseYAML(lines, path: path, findings: &load.findings) else {
+            if load.findings.isEmpty {
+                load.findings.append(emptyFinding(path, lines: lines, expected: "'accounts:' (write 'accounts: {}' for an empty list)"))
+            }
+            return load
         }
+        load.document = root
         var reader = FieldReader(file: path)
-        defer { findings += reader.findings }
-        return reader.accounts(root)
+        load.accounts = reader.accounts(root)
+        load.findings += reader.findings
+        return load
     }
 
     /// A list file that parsed to nothing (empty, or only comments) is almost always a truncated or
     /// wrongly saved file: say so rather than validate an empty team or account list.
     private mutating func reportEmpty(_ path: String, lines: TextLines, expected: String) {
         guard documents[path] == nil, !findings.contains(where: { $0.location.file == path }) else { return }
-        findings.append(
-            Finding(
-                .error, rule: "file-empty", at: SourceLocation(file: path, line: max(1, lines.count)),
-                "\(path) is empty", why: "every plan repository needs its \(path == WorkspaceFile.team ? "team" : "account list")",
-                fix: "restore it from history ('abmsync status' shows the change) or write \(expected)"))
+        findings.append(Self.emptyFinding(path, lines: lines, expected: expected))
     }
 
-    // MARK: - Plans
+    static func emptyFinding(_ path: String, lines: TextLines, expected: String) -> Finding {
+        Finding(
+            .error, rule: "file-empty", at: SourceLocation(file: path, line: max(1, lines.count)), "\(path) is empty",
+            why: "every plan repository needs its \(path == WorkspaceFile.team ? "team" : "account list")",
+            fix: "restore it from history ('abmsync status' shows the change) or write \(expected)")
+    }
+}
 
-    private mutating func loadPlan(path: String, kind: Plan.Kind, source: some WorkspaceSource) -> Plan? {
-        guard let lines = text(path, source: source, limit: WorkspaceFile.maxPlanBytes) else { return nil }
+/// One plan file's bytes, read and waiting to be parsed.
+struct PlanInput: Sendable {
+    var path: String
+    var kind: Plan.Kind
+    var bytes: [UInt8]
+
+    /// What parsing one plan gives: the plan (nil when unusable) and the problems met.
+    struct Loaded: Sendable {
+        var plan: Plan?
+        var findings: [Finding]
+    }
+
+    /// Parses the plan. Pure: safe to run for many plans at once.
+    static func load(_ input: PlanInput) -> Loaded {
+        var findings: [Finding] = []
+        let plan = input.load(findings: &findings)
+        return Loaded(plan: plan, findings: findings)
+    }
+
+    private func load(findings: inout [Finding]) -> Plan? {
+        guard let lines = WorkspaceLoader.text(bytes, path: path, limit: WorkspaceFile.maxPlanBytes, findings: &findings)
+        else { return nil }
         let id = String(path.dropFirst(kind.folder.count + 1).dropLast(3))
         var frontMatter: YAMLNode?
         var frontMatterLines: Range<Int>?
@@ -201,12 +289,11 @@ public struct WorkspaceLoader {
             bodyStart = body
             let yamlText = lines.text(yaml)
             do {
-                frontMatter = try YAMLParser.parse(yamlText).map { $0.shifted(by: yaml.lowerBound - 1) }
+                frontMatter = try YAMLParser.parse(yamlText, lineOffset: yaml.lowerBound - 1)
             } catch {
                 findings.append(
                     Finding(
-                        .error, rule: error.rule,
-                        at: SourceLocation(file: path, line: error.line + yaml.lowerBound - 1, column: error.column),
+                        .error, rule: error.rule, at: SourceLocation(file: path, line: error.line, column: error.column),
                         error.message, fix: error.hint))
             }
         }
@@ -222,7 +309,6 @@ public struct WorkspaceLoader {
             sections.append(
                 Plan.Section(title: heading.title, headingLine: heading.line + offset, lines: (heading.line + offset)..<end))
         }
-        if let frontMatter { documents[path] = frontMatter }
         return Plan(
             kind: kind, id: id, path: path, frontMatter: frontMatter, frontMatterLines: frontMatterLines,
             bodyStartLine: bodyStart, title: title, sections: sections, blocks: blocks, lineCount: lines.count)

@@ -1,5 +1,4 @@
-import Foundation
-import Yams
+internal import CYaml
 
 /// Why a file could not be read as YAML, and where.
 public struct YAMLParseError: Error, Hashable, Sendable {
@@ -20,104 +19,269 @@ public struct YAMLParseError: Error, Hashable, Sendable {
 
 /// Reads untrusted YAML safely: no anchors or aliases (so no alias bombs), a bound on the number of
 /// nodes, no tab indentation, one document, and errors that point at a line.
+///
+/// libyaml (the copy Yams vendors as `CYaml`) scans and parses; this file composes `YAMLNode`s
+/// straight from libyaml's events. Going through Yams' `Node` tree cost most of `abmsync validate`'s
+/// time (a class-backed node per value, every mapping's keys hashed as whole nodes, a Foundation
+/// string conversion per scalar) only to be converted again into `YAMLNode`.
+///
+/// Which problem is reported when a file has several follows the order of the former Yams-based
+/// reader: libyaml syntax errors and duplicate keys (checked when a mapping ends) as they come,
+/// then the first anchor, merge key or node-budget problem in document order.
 public enum YAMLParser {
     /// At most this many nodes are converted, whatever the input.
     public static let nodeBudget = 4_000_000
 
-    public static func parse(_ text: String) throws(YAMLParseError) -> YAMLNode? {
+    /// Parses one YAML document. `lineOffset` is added to every line number, of nodes and of errors
+    /// (for YAML embedded in a larger file, such as front matter).
+    public static func parse(_ text: String, lineOffset: Int = 0) throws(YAMLParseError) -> YAMLNode? {
         var body = text
-        if body.hasPrefix("\u{FEFF}") { body.removeFirst() }
-        if let tabLine = leadingTabLine(body) {
+        let result = body.withUTF8 { bytes -> Result<YAMLNode?, YAMLParseError> in
+            do throws(YAMLParseError) {
+                return .success(try parse(utf8: bytes, lineOffset: lineOffset))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Parses one YAML document from UTF-8 bytes (a leading byte order mark is skipped).
+    public static func parse(utf8 input: UnsafeBufferPointer<UInt8>, lineOffset: Int = 0) throws(YAMLParseError)
+        -> YAMLNode?
+    {
+        var bytes = input
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF {
+            bytes = UnsafeBufferPointer(rebasing: bytes[3...])
+        }
+        if let tabLine = leadingTabLine(bytes) {
             throw YAMLParseError(
-                line: tabLine, column: 1, message: "tab used for indentation",
+                line: tabLine + lineOffset, column: 1, message: "tab used for indentation",
                 hint: "YAML indentation must use spaces; replace the tab with spaces")
         }
-        let root: Node?
-        let parser: Parser
-        do {
-            // The basic resolver: abmsync reads scalars by schema, so Yams need not guess types (its regex
-            // guessing dominated parse time, and duplicate-key checks hash every key).
-            parser = try Parser(yaml: body, resolver: .basic, encoding: .utf8)
-            root = try parser.singleRoot()
-        } catch let error as YamlError {
-            throw translate(error, text: body)
-        } catch {
-            throw YAMLParseError(line: 1, column: 1, message: "cannot read YAML: \(error)")
-        }
-        guard let root else { return nil }
-        var budget = nodeBudget
-        let flow = FlowDetector(body)
-        // The parser owns the anchors: keep it alive while we look for them.
-        return try withExtendedLifetime(parser) { () throws(YAMLParseError) -> YAMLNode in
-            try convert(root, budget: &budget, flow: flow)
-        }
+        var composer = Composer(lineOffset: lineOffset)
+        return try composer.compose(bytes)
     }
 
-    /// Yams reports a collection's style from its end event, which carries none, so flow style
-    /// (`{…}`, `[…]`) is read from the text at the node's start instead.
-    private struct FlowDetector {
-        let bytes: [UInt8]
-        let lineStarts: [Int]
+    // MARK: - Composing nodes from libyaml events
 
-        init(_ text: String) {
-            bytes = Array(text.utf8)
-            var starts = [0]
-            for (offset, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(offset + 1) }
-            lineStarts = starts
+    /// A collection whose end event has not come yet. Its children wait in the composer's scratch
+    /// buffers from `start` on, and are copied out once, at its end event, into an array of the
+    /// right size (growing one array per collection was most of the allocations).
+    private struct Frame {
+        var isMapping: Bool
+        var line: Int
+        var column: Int
+        var isFlow: Bool
+        var anchor: String?
+        var start: Int
+        /// Mappings: the key waiting for its value.
+        var pendingKey: YAMLNode?
+        /// Mappings with many keys: key → its first position, for duplicate checks in O(1).
+        var keyIndex: [String: Int]?
+        /// Keys seen more than once.
+        var duplicated: [String] = []
+    }
+
+    /// Mappings up to this many keys are checked for duplicates by a linear scan.
+    private static let linearKeyScan = 8
+
+    private struct Composer {
+        let lineOffset: Int
+        var stack: [Frame] = []
+        var entries: [YAMLEntry] = []
+        var items: [YAMLNode] = []
+        var root: YAMLNode?
+        var budget = YAMLParser.nodeBudget
+        /// The first anchor, merge-key or budget problem. Reported once the document has been read
+        /// without syntax errors or duplicate keys; from then on values are no longer kept (keys
+        /// are, for the duplicate check).
+        var deferred: YAMLParseError?
+        /// Anchors whose node is complete (an alias to anything else is a syntax error, as in Yams).
+        var anchors: Set<String> = []
+        var documents = 0
+
+        init(lineOffset: Int) {
+            self.lineOffset = lineOffset
+            stack.reserveCapacity(16)
         }
 
-        func isFlow(line: Int, column: Int) -> Bool {
-            guard line >= 1, line <= lineStarts.count else { return false }
-            var offset = lineStarts[line - 1]
-            var scalars = 1
-            while scalars < column, offset < bytes.count {
-                offset += 1
-                while offset < bytes.count, bytes[offset] & 0xC0 == 0x80 { offset += 1 }
-                scalars += 1
+        mutating func compose(_ bytes: UnsafeBufferPointer<UInt8>) throws(YAMLParseError) -> YAMLNode? {
+            var parser = yaml_parser_t()
+            guard yaml_parser_initialize(&parser) == 1 else {
+                throw YAMLParseError(line: 1 + lineOffset, column: 1, message: "out of memory while reading YAML")
             }
-            guard offset < bytes.count else { return false }
-            return bytes[offset] == UInt8(ascii: "{") || bytes[offset] == UInt8(ascii: "[")
-        }
-    }
-
-    private static func convert(_ node: Node, budget: inout Int, flow: FlowDetector) throws(YAMLParseError) -> YAMLNode {
-        budget -= 1
-        let line = node.mark?.line ?? 1
-        let column = node.mark?.column ?? 1
-        if budget < 0 {
-            throw YAMLParseError(
-                line: line, column: column, message: "the file has too many values (over \(nodeBudget))",
-                hint: "split the file or remove generated content", rule: "yaml-too-large")
-        }
-        switch node {
-        case .scalar(let scalar):
-            if scalar.anchor != nil { throw anchorError(line: line, column: column) }
-            return YAMLNode(
-                .scalar(YAMLScalar(scalar.string, style: style(scalar.style))),
-                line: line, column: column)
-        case .mapping(let mapping):
-            if mapping.anchor != nil { throw anchorError(line: line, column: column) }
-            var entries: [YAMLEntry] = []
-            entries.reserveCapacity(mapping.count)
-            for (key, value) in mapping {
-                let keyNode = try convert(key, budget: &budget, flow: flow)
-                if keyNode.scalar?.text == "<<", keyNode.scalar?.style == .plain {
-                    throw YAMLParseError(
-                        line: keyNode.line, column: keyNode.column, message: "YAML merge keys (<<) are not allowed",
-                        hint: "write the fields out in full", rule: "yaml-anchor")
+            defer { yaml_parser_delete(&parser) }
+            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+            // Empty input is an empty stream (libyaml wants a non-null pointer).
+            guard let start = bytes.baseAddress, bytes.count > 0 else { return nil }
+            yaml_parser_set_input_string(&parser, start, bytes.count)
+            var event = yaml_event_t()
+            while true {
+                guard yaml_parser_parse(&parser, &event) == 1 else {
+                    throw YAMLParser.error(from: parser, bytes: bytes, lineOffset: lineOffset)
                 }
-                entries.append(YAMLEntry(keyNode: keyNode, value: try convert(value, budget: &budget, flow: flow)))
+                defer { yaml_event_delete(&event) }
+                if event.type == YAML_STREAM_END_EVENT { break }
+                try handle(event)
             }
-            return YAMLNode(.mapping(entries), line: line, column: column, isFlow: flow.isFlow(line: line, column: column))
-        case .sequence(let sequence):
-            if sequence.anchor != nil { throw anchorError(line: line, column: column) }
-            var items: [YAMLNode] = []
-            items.reserveCapacity(sequence.count)
-            for item in sequence { items.append(try convert(item, budget: &budget, flow: flow)) }
-            return YAMLNode(.sequence(items), line: line, column: column, isFlow: flow.isFlow(line: line, column: column))
-        case .alias:
-            throw anchorError(line: line, column: column)
+            if let deferred { throw deferred }
+            return root
         }
+
+        private func position(_ mark: yaml_mark_t) -> (line: Int, column: Int) {
+            (mark.line + 1 + lineOffset, mark.column + 1)
+        }
+
+        private mutating func handle(_ event: yaml_event_t) throws(YAMLParseError) {
+            switch event.type {
+            case YAML_SCALAR_EVENT:
+                let (line, column) = position(event.start_mark)
+                let scalar = event.data.scalar
+                count(line: line, column: column)
+                let anchor = scalar.anchor.map { YAMLParser.string($0) }
+                if anchor != nil { postpone(YAMLParser.anchorError(line: line, column: column)) }
+                let text = String(decoding: UnsafeBufferPointer(start: scalar.value, count: scalar.length), as: UTF8.self)
+                let node = YAMLNode(.scalar(YAMLScalar(text, style: YAMLParser.style(scalar.style))), line: line, column: column)
+                if let anchor { anchors.insert(anchor) }
+                try add(node)
+            case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
+                let (line, column) = position(event.start_mark)
+                let isMapping = event.type == YAML_MAPPING_START_EVENT
+                count(line: line, column: column)
+                let anchorPointer = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
+                let anchor = anchorPointer.map { YAMLParser.string($0) }
+                if anchor != nil { postpone(YAMLParser.anchorError(line: line, column: column)) }
+                let isFlow =
+                    isMapping
+                    ? event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
+                    : event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
+                let start = isMapping ? entries.count : items.count
+                stack.append(
+                    Frame(isMapping: isMapping, line: line, column: column, isFlow: isFlow, anchor: anchor, start: start))
+            case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
+                guard let frame = stack.popLast() else { return }
+                let content: YAMLNode.Content
+                if frame.isMapping {
+                    if let duplicate = duplicateError(frame) { throw duplicate }
+                    content = .mapping(Array(entries[frame.start...]))
+                    entries.removeSubrange(frame.start...)
+                } else {
+                    content = .sequence(Array(items[frame.start...]))
+                    items.removeSubrange(frame.start...)
+                }
+                if let anchor = frame.anchor { anchors.insert(anchor) }
+                try add(YAMLNode(content, line: frame.line, column: frame.column, isFlow: frame.isFlow))
+            case YAML_ALIAS_EVENT:
+                let (line, column) = position(event.start_mark)
+                let name = event.data.alias.anchor.map { YAMLParser.string($0) } ?? ""
+                guard anchors.contains(name) else {
+                    throw YAMLParseError(line: line, column: column, message: "found undefined alias")
+                }
+                // Its anchor was refused already; the alias only needs a place holder.
+                try add(YAMLNode(.scalar(YAMLScalar("")), line: line, column: column))
+            case YAML_DOCUMENT_START_EVENT:
+                documents += 1
+                if documents > 1 {
+                    let (line, column) = position(event.start_mark)
+                    throw YAMLParseError(
+                        line: line, column: column,
+                        message: "expected a single document in the stream, but found another document")
+                }
+            default:
+                // Stream start, document end: nothing to build.
+                break
+            }
+        }
+
+        /// Counts a node against the budget.
+        private mutating func count(line: Int, column: Int) {
+            budget -= 1
+            if budget < 0 {
+                postpone(
+                    YAMLParseError(
+                        line: line, column: column, message: "the file has too many values (over \(YAMLParser.nodeBudget))",
+                        hint: "split the file or remove generated content", rule: "yaml-too-large"))
+            }
+        }
+
+        private mutating func postpone(_ error: YAMLParseError) {
+            if deferred == nil { deferred = error }
+        }
+
+        /// Puts a finished node into its parent (as key, value or item), or makes it the root.
+        private mutating func add(_ node: YAMLNode) throws(YAMLParseError) {
+            let top = stack.count - 1
+            guard top >= 0 else {
+                root = node
+                return
+            }
+            guard stack[top].isMapping else {
+                if deferred == nil { items.append(node) }
+                return
+            }
+            guard let key = stack[top].pendingKey else {
+                if let scalar = node.scalar {
+                    if scalar.style == .plain, scalar.text == "<<" {
+                        postpone(
+                            YAMLParseError(
+                                line: node.line, column: node.column, message: "YAML merge keys (<<) are not allowed",
+                                hint: "write the fields out in full", rule: "yaml-anchor"))
+                    }
+                    noteKey(scalar.text, in: top)
+                }
+                stack[top].pendingKey = node
+                return
+            }
+            stack[top].pendingKey = nil
+            // Once a problem is deferred only keys matter: values become empty place holders.
+            entries.append(YAMLEntry(keyNode: key, value: deferred == nil ? node : YAMLNode(.scalar(YAMLScalar("")), line: 0, column: 0)))
+        }
+
+        /// Records a duplicate when `text` is already a key of the mapping `stack[frame]`.
+        private mutating func noteKey(_ text: String, in frame: Int) {
+            let start = stack[frame].start
+            let position = entries.count
+            let seen: Bool
+            if stack[frame].keyIndex != nil {
+                seen = stack[frame].keyIndex?[text] != nil
+                if !seen { stack[frame].keyIndex?[text] = position }
+            } else {
+                seen = entries[start...].contains { $0.keyNode.scalar?.text == text }
+                if !seen, position - start >= YAMLParser.linearKeyScan {
+                    var index: [String: Int] = [:]
+                    index.reserveCapacity(4 * YAMLParser.linearKeyScan)
+                    for offset in start..<position {
+                        if let key = entries[offset].keyNode.scalar?.text, index[key] == nil { index[key] = offset }
+                    }
+                    index[text] = position
+                    stack[frame].keyIndex = index
+                }
+            }
+            if seen, !stack[frame].duplicated.contains(text) { stack[frame].duplicated.append(text) }
+        }
+
+        /// The duplicate-key error for a mapping that has ended, if it has one. Several duplicated
+        /// keys: the first in sort order is named, as Yams did.
+        private func duplicateError(_ frame: Frame) -> YAMLParseError? {
+            guard let key = frame.duplicated.min() else { return nil }
+            var lines: [Int] = []
+            var column = 1
+            for entry in entries[frame.start...] where entry.keyNode.scalar?.text == key {
+                if lines.isEmpty { column = entry.keyNode.column }
+                lines.append(entry.keyNode.line)
+            }
+            var distinct: [Int] = []
+            for line in lines where distinct.last != line { distinct.append(line) }
+            let where_ = distinct.count >= 2 ? " (lines \(distinct.map(String.init).joined(separator: " and ")))" : ""
+            return YAMLParseError(
+                line: lines.last ?? 1, column: column, message: "duplicate key '\(key)'\(where_)",
+                hint: "keep one '\(key)' entry and merge the values into it", rule: "yaml-duplicate-key")
+        }
+    }
+
+    private static func string(_ pointer: UnsafeMutablePointer<yaml_char_t>) -> String {
+        String(cString: pointer)
     }
 
     private static func anchorError(line: Int, column: Int) -> YAMLParseError {
@@ -126,72 +290,58 @@ public enum YAMLParser {
             hint: "write the value out in full where it is used", rule: "yaml-anchor")
     }
 
-    private static func style(_ style: Node.Scalar.Style) -> YAMLScalar.Style {
+    private static func style(_ style: yaml_scalar_style_t) -> YAMLScalar.Style {
         switch style {
-        case .singleQuoted: return .singleQuoted
-        case .doubleQuoted: return .doubleQuoted
-        case .literal: return .literal
-        case .folded: return .folded
+        case YAML_SINGLE_QUOTED_SCALAR_STYLE: return .singleQuoted
+        case YAML_DOUBLE_QUOTED_SCALAR_STYLE: return .doubleQuoted
+        case YAML_LITERAL_SCALAR_STYLE: return .literal
+        case YAML_FOLDED_SCALAR_STYLE: return .folded
         default: return .plain
         }
     }
 
     /// The first line indented with a tab (libyaml's own message for it is cryptic).
-    private static func leadingTabLine(_ text: String) -> Int? {
+    private static func leadingTabLine(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var line = 1
-        var atLineStart = true
         var inIndent = true
-        for byte in text.utf8 {
+        for byte in bytes {
             if byte == UInt8(ascii: "\n") {
                 line += 1
-                atLineStart = true
                 inIndent = true
-                continue
-            }
-            if atLineStart || inIndent {
+            } else if inIndent {
                 if byte == UInt8(ascii: "\t") { return line }
-                if byte != UInt8(ascii: " ") {
-                    inIndent = false
-                }
+                if byte != UInt8(ascii: " ") { inIndent = false }
             }
-            atLineStart = false
         }
         return nil
     }
 
-    private static func translate(_ error: YamlError, text: String) -> YAMLParseError {
-        switch error {
-        case .duplicatedKeysInMapping(let duplicates, let context):
-            let key = duplicates.first ?? ""
-            let lines = duplicateLines(of: key, in: text, near: context.mark.line)
-            let where_ = lines.count >= 2 ? " (lines \(lines.map(String.init).joined(separator: " and ")))" : ""
-            return YAMLParseError(
-                line: lines.last ?? context.mark.line, column: context.mark.column,
-                message: "duplicate key '\(key)'\(where_)",
-                hint: "keep one '\(key)' entry and merge the values into it", rule: "yaml-duplicate-key")
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _):
+    // MARK: - libyaml errors
+
+    private static func error(from parser: yaml_parser_t, bytes: UnsafeBufferPointer<UInt8>, lineOffset: Int)
+        -> YAMLParseError
+    {
+        let problem = parser.problem.map { String(cString: $0) } ?? "cannot read YAML"
+        let line = parser.problem_mark.line + 1 + lineOffset
+        let column = parser.problem_mark.column + 1
+        switch parser.error {
+        case YAML_MEMORY_ERROR:
+            return YAMLParseError(line: 1 + lineOffset, column: 1, message: "out of memory while reading YAML")
+        case YAML_READER_ERROR:
+            let (readerLine, readerColumn) = position(ofByte: parser.problem_offset, in: bytes)
+            return YAMLParseError(line: readerLine + lineOffset, column: readerColumn, message: problem)
+        case YAML_SCANNER_ERROR, YAML_PARSER_ERROR:
             var message = problem
-            if let context, !context.text.isEmpty { message += " (\(context.text) at line \(context.mark.line))" }
-            return YAMLParseError(line: mark.line, column: mark.column, message: message, hint: syntaxHint(problem))
-        case .composer(let context, let problem, let mark, _):
+            if let context = parser.context.map({ String(cString: $0) }), !context.isEmpty {
+                message += " (\(context) at line \(parser.context_mark.line + 1 + lineOffset))"
+            }
+            return YAMLParseError(line: line, column: column, message: message, hint: syntaxHint(problem))
+        default:
             var message = problem
-            if let context, !context.text.isEmpty { message = "\(context.text), \(problem)" }
-            return YAMLParseError(line: mark.line, column: mark.column, message: message)
-        case .reader(let problem, let offset, _, _):
-            let line = offset.map { lineNumber(atUTF8Offset: $0, in: text) } ?? 1
-            return YAMLParseError(line: line, column: 1, message: problem)
-        case .memory:
-            return YAMLParseError(line: 1, column: 1, message: "out of memory while reading YAML")
-        case .emitter(let problem), .representer(let problem):
-            return YAMLParseError(line: 1, column: 1, message: problem)
-        case .dataCouldNotBeDecoded:
-            return YAMLParseError(line: 1, column: 1, message: "the file is not UTF-8 text")
-        case .writer(let problem):
-            return YAMLParseError(line: 1, column: 1, message: problem)
-        case .no:
-            return YAMLParseError(line: 1, column: 1, message: "cannot read YAML")
-        @unknown default:
-            return YAMLParseError(line: 1, column: 1, message: "cannot read YAML: \(error)")
+            if let context = parser.context.map({ String(cString: $0) }), !context.isEmpty {
+                message = "\(context), \(problem)"
+            }
+            return YAMLParseError(line: line, column: column, message: message)
         }
     }
 
@@ -208,40 +358,18 @@ public enum YAMLParser {
         return nil
     }
 
-    /// The lines where `key` appears as a mapping key at the same indentation as the one Yams reported.
-    private static func duplicateLines(of key: String, in text: String, near reportedLine: Int) -> [Int] {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard reportedLine >= 1, reportedLine <= lines.count else { return [reportedLine] }
-        let reported = lines[reportedLine - 1]
-        let indent = reported.prefix { $0 == " " }.count
-        var found: [Int] = []
-        let candidates = [key + ":", "\"" + key + "\":", "'" + key + "':"]
-        // Walk the block the reported key belongs to: lines with at least its indentation.
-        var start = reportedLine - 1
-        while start > 0 {
-            let previous = lines[start - 1]
-            let trimmed = previous.drop { $0 == " " }
-            if !trimmed.isEmpty, !trimmed.hasPrefix("#"), previous.prefix(while: { $0 == " " }).count < indent { break }
-            start -= 1
-        }
-        var index = start
-        while index < lines.count {
-            let line = lines[index]
-            let lineIndent = line.prefix { $0 == " " }.count
-            let trimmed = line.dropFirst(lineIndent)
-            if index > reportedLine - 1, !trimmed.isEmpty, !trimmed.hasPrefix("#"), lineIndent < indent { break }
-            if lineIndent == indent, candidates.contains(where: { trimmed.hasPrefix($0) }) { found.append(index + 1) }
-            index += 1
-        }
-        return found.isEmpty ? [reportedLine] : found
-    }
-
-    private static func lineNumber(atUTF8Offset offset: Int, in text: String) -> Int {
+    /// 1-based line and column (in Unicode scalars) of a byte offset.
+    private static func position(ofByte offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
         var line = 1
-        for (index, byte) in text.utf8.enumerated() {
-            if index >= offset { break }
-            if byte == UInt8(ascii: "\n") { line += 1 }
+        var column = 1
+        for byte in bytes.prefix(offset) {
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
         }
-        return line
+        return (line, column)
     }
 }

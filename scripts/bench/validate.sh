@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Benchmarks `abmsync validate` on generated plan repositories of 1k, 10k and 50k accounts:
+# full validation of the working tree, `--staged` after a one-account change, peak memory, and
+# the naive alternative a team would script (yamllint + check-jsonschema) on the same files.
+#
+# usage: scripts/bench/validate.sh [SIZES...]     (default: 1000 10000 50000)
+# needs: python3, git, hyperfine (apt-get install -y hyperfine), GNU time (/usr/bin/time)
+# env:   BENCH_DIR (default /tmp/abmsync-bench), RUNS (default 10), NAIVE_RUNS (default 3),
+#        VENV (default /tmp/abmsync-bench-venv)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$(pwd)
+sizes=("${@:-1000 10000 50000}")
+read -r -a sizes <<<"${sizes[*]}"
+bench=${BENCH_DIR:-/tmp/abmsync-bench}
+runs=${RUNS:-10}
+venv=${VENV:-/tmp/abmsync-bench-venv}
+mkdir -p "$bench"
+
+swift build -c release --product abmsync >/dev/null
+bin=$repo/.build/release/abmsync
+
+if [ ! -x "$venv/bin/yamllint" ] || [ ! -x "$venv/bin/check-jsonschema" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q check-jsonschema yamllint
+fi
+
+echo "machine: $(nproc) cores, $(awk '/model name/ {$1=$2=$3=""; print; exit}' /proc/cpuinfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "abmsync $(git -C "$repo" rev-parse --short HEAD), $(swift --version 2>&1 | head -1)"
+for n in "${sizes[@]}"; do
+    dir=$bench/repo-$n
+    if [ ! -d "$dir/.git" ]; then
+        rm -rf "$dir"
+        python3 scripts/bench/generate.py "$n" "$dir"
+        git -C "$dir" init -q
+        git -C "$dir" add -A
+        git -C "$dir" -c user.name=bench -c user.email=bench@example.com commit -q -m "generated $n accounts"
+    fi
+    git -C "$dir" reset -q --hard
+    files=$(git -C "$dir" ls-files | wc -l)
+    echo
+    echo "== $n accounts ($files files, $(du -sh --exclude=.git "$dir" | cut -f1))"
+    "$bin" validate -C "$dir" | grep -v '^$' | tail -1
+
+    hyperfine -N -w 2 -r "$runs" --export-json "$bench/full-$n.json" "$bin validate -C $dir" | grep -E "Time|Range"
+    /usr/bin/time -f "peak RSS: %M KB" "$bin" validate -C "$dir" 2>&1 >/dev/null | tail -1
+
+    # --staged after a one-account change: one plan edited and staged.
+    plan=$dir/accounts/account-000000.md
+    sed -i 's/^owner_notes: .*/owner_notes: edited for the benchmark/' "$plan"
+    git -C "$dir" add accounts/account-000000.md
+    hyperfine -N -w 2 -r "$runs" --export-json "$bench/staged-$n.json" "$bin validate --staged -C $dir" | grep -E "Time|Range"
+    /usr/bin/time -f "peak RSS (--staged): %M KB" "$bin" validate --staged -C "$dir" 2>&1 >/dev/null | tail -1
+    git -C "$dir" reset -q --hard
+
+    # The naive alternative: yamllint on the three YAML files + check-jsonschema on accounts.yaml.
+    naive="$venv/bin/yamllint -d relaxed $dir/accounts.yaml $dir/team.yaml $dir/abmsync.yaml && $venv/bin/check-jsonschema --schemafile $repo/scripts/bench/accounts.schema.json $dir/accounts.yaml"
+    hyperfine -r "${NAIVE_RUNS:-3}" --export-json "$bench/naive-$n.json" "$naive" | grep -E "Time|Range"
+    python3 - "$bench/full-$n.json" "$bench/naive-$n.json" <<'PY'
+import json, sys
+full = json.load(open(sys.argv[1]))["results"][0]["median"]
+naive = json.load(open(sys.argv[2]))["results"][0]["median"]
+print(f"median: abmsync {full*1000:.0f} ms, naive {naive*1000:.0f} ms, naive/abmsync = {naive/full:.1f}x")
+PY
+done
