@@ -1,4 +1,9 @@
 internal import CLibGit2
+#if canImport(Glibc)
+    internal import Glibc
+#else
+    internal import Darwin
+#endif
 
 extension Repository {
     /// Makes the working tree and index match HEAD. With `force`, local changes to tracked files are
@@ -12,7 +17,9 @@ extension Repository {
 
     /// Writes the tree `treeID` into the working tree and index, without moving HEAD.
     /// `safe` refuses to overwrite local changes to files that differ.
-    public func checkoutTree(_ treeID: ObjectID, force: Bool) throws(GitError) {
+    /// With `paths`, only those files are written (and only they are compared): much faster than
+    /// a whole-tree checkout when the caller knows what changed.
+    public func checkoutTree(_ treeID: ObjectID, force: Bool, paths: [String]? = nil) throws(GitError) {
         var raw = treeID.raw
         var tree: OpaquePointer?
         try check(git_object_lookup(&tree, handle, &raw, GIT_OBJECT_TREE), "read folder", subject: treeID.short)
@@ -20,6 +27,18 @@ extension Repository {
         var options = git_checkout_options()
         try check(git_checkout_options_init(&options, UInt32(GIT_CHECKOUT_OPTIONS_VERSION)), "update files")
         options.checkout_strategy = force ? GIT_CHECKOUT_FORCE.rawValue : GIT_CHECKOUT_SAFE.rawValue
-        try check(git_checkout_tree(handle, tree, &options), "update files")
+        guard let paths else {
+            try check(git_checkout_tree(handle, tree, &options), "update files")
+            return
+        }
+        if paths.isEmpty { return }
+        options.checkout_strategy |= GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH.rawValue
+        var pointers: [UnsafeMutablePointer<CChar>?] = paths.map { strdup($0) }
+        defer { pointers.forEach { free($0) } }
+        let rc = pointers.withUnsafeMutableBufferPointer { buffer -> Int32 in
+            options.paths = git_strarray(strings: buffer.baseAddress, count: buffer.count)
+            return git_checkout_tree(handle, tree, &options)
+        }
+        try check(rc, "update files")
     }
 }

@@ -17,7 +17,7 @@ ABMSYNC="$root/.build/release/abmsync"
 export GIT_CONFIG_NOSYSTEM=1 HOME="$work/home" ABMSYNC_TODAY=2026-11-22
 mkdir -p "$HOME"
 git config --global user.name "AE 0"; git config --global user.email ae0@example.com
-git config --global init.defaultBranch main; git config --global pull.rebase false
+git config --global init.defaultBranch main; git config --global pull.rebase false; git config --global gc.auto 0
 
 ms() { python3 -c 'import sys,time; print(int(time.time()*1000))'; }
 median() { python3 -c 'import sys,statistics; print(int(statistics.median(map(int, sys.argv[1:]))))' "$@"; }

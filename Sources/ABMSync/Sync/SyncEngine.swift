@@ -222,13 +222,20 @@ public final class SyncEngine {
                 try describeIncoming(from: nil, to: theirs, report: &report)
                 return
             }
+            // The working tree equals HEAD here (local edits were recorded first), so only the files
+            // that differ between HEAD and the result need writing.
+            let headTree = try git.commit(head).treeID
+            func changedFiles(to tree: ObjectID) throws(GitError) -> [String] {
+                try git.changedPaths(from: headTree, to: tree)
+            }
             switch try CommitMerger.merge(git, ours: head, theirs: theirs) {
             case .upToDate:
                 report.pullOutcome = .upToDate
             case .fastForward(let target):
                 // Files first, then the branch: a crash in between leaves the new files as edits that the
                 // next run records and merges again, never an old tree recorded over new history.
-                try git.checkoutTree(try git.commit(target).treeID, force: true)
+                let targetTree = try git.commit(target).treeID
+                try git.checkoutTree(targetTree, force: true, paths: try changedFiles(to: targetTree))
                 try moveBranch(to: target, from: head, reason: "abmsync: pull (fast-forward)")
                 report.pullOutcome = .fastForwarded
                 try describeIncoming(from: head, to: target, report: &report)
@@ -239,7 +246,7 @@ public final class SyncEngine {
                 let commit = try git.createCommit(
                     tree: tree, parents: [head, theirs], message: message, author: identity, updating: nil)
                 FaultInjection.crashPoint("after-merge-commit")
-                try git.checkoutTree(tree, force: true)
+                try git.checkoutTree(tree, force: true, paths: try changedFiles(to: tree))
                 FaultInjection.crashPoint("after-checkout")
                 try moveBranch(to: commit, from: head, reason: "abmsync: pull (merge)")
                 report.pullOutcome = .merged
@@ -252,7 +259,7 @@ public final class SyncEngine {
                 try index.read(tree: tree, from: git)
                 try index.write()
                 FaultInjection.crashPoint("before-conflict-checkout")
-                try git.checkoutTree(tree, force: true)
+                try git.checkoutTree(tree, force: true, paths: try changedFiles(to: tree))
                 try git.recordMergeInProgress(
                     theirs: theirs, message: "Merge teammates' changes (\(conflicts.count) conflicts settled)\n")
                 report.pullOutcome = .conflicts

@@ -34,8 +34,10 @@ extension PlanRepository {
     }
 
     /// What the working tree changes relative to the last commit, in plan terms.
-    public func localChanges() throws(AbmsyncError) -> [PlanChange] {
-        let changed = try changedFiles().map(\.path)
+    public func localChanges(statuses: [FileStatus]? = nil) throws(AbmsyncError) -> [PlanChange] {
+        let current: [FileStatus]
+        if let statuses { current = statuses } else { current = try changedFiles() }
+        let changed = current.map(\.path)
         guard !changed.isEmpty else { return [] }
         do {
             let working = WorkingTreeSource(root: root)
@@ -54,9 +56,9 @@ extension PlanRepository {
     public func commitLocalChanges(as identity: Signature, today: PlanDate, validate: Bool = true, subjectPrefix: String? = nil) throws(AbmsyncError)
         -> (commit: ObjectID, changes: [PlanChange])?
     {
-        let changes = try localChanges()
         let statuses = try changedFiles()
         guard !statuses.isEmpty else { return nil }
+        let changes = try localChanges(statuses: statuses)
         do {
             let index = try git.index()
             try index.addAll()
