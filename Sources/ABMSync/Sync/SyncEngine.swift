@@ -134,12 +134,14 @@ public final class SyncEngine {
     /// Local edits become a commit first: whatever happens next (a crash, a conflict), both
     /// versions stay in history.
     private func checkpoint(identity: Signature, report: inout SyncReport, validate: Bool) throws(AbmsyncError) {
-        if try hasUnresolvedConflicts() {
+        let statuses = try repository.changedFiles()
+        if try hasUnresolvedConflicts(statuses) {
             throw .invalidArgument(
                 "teammates' changes are waiting to be merged with yours and some conflicts are still open",
                 hint: "run 'abmsync conflicts' to see them, settle each (edit the file or 'abmsync resolve'), then sync again")
         }
-        let recorded = try repository.commitLocalChanges(as: identity, today: today, validate: validate)
+        let recorded = try repository.commitLocalChanges(
+            as: identity, today: today, validate: validate, statuses: statuses)
         if let recorded {
             report.checkpoint = (recorded.commit.short, recorded.changes)
             if validate, let tree = try? git.commit(recorded.commit).treeID { validatedTrees.insert(tree) }
@@ -177,8 +179,10 @@ public final class SyncEngine {
 
     /// Conflict markers can only be in files that differ from the last commit (or, while a merge is
     /// under way, in the files it wrote): a byte scan of those, no parsing.
-    func hasUnresolvedConflicts() throws(AbmsyncError) -> Bool {
-        let changed = try repository.changedFiles().map(\.path)
+    func hasUnresolvedConflicts(_ statuses: [FileStatus]? = nil) throws(AbmsyncError) -> Bool {
+        let current: [FileStatus]
+        if let statuses { current = statuses } else { current = try repository.changedFiles() }
+        let changed = current.map(\.path)
         let source = WorkingTreeSource(root: repository.root)
         for path in changed where WorkspaceFile.isPlanData(path) {
             guard let bytes = (try? source.read(path)) ?? nil else { continue }

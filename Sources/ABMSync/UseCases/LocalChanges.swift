@@ -53,10 +53,14 @@ extension PlanRepository {
     /// Records every local change (abmsync files and anything else the team keeps here) as one commit
     /// whose message says what changed in plan terms. Refuses when the staged plans have errors.
     /// Returns nil when there was nothing to record.
-    public func commitLocalChanges(as identity: Signature, today: PlanDate, validate: Bool = true, subjectPrefix: String? = nil) throws(AbmsyncError)
+    public func commitLocalChanges(
+        as identity: Signature, today: PlanDate, validate: Bool = true, subjectPrefix: String? = nil,
+        statuses known: [FileStatus]? = nil
+    ) throws(AbmsyncError)
         -> (commit: ObjectID, changes: [PlanChange])?
     {
-        let statuses = try changedFiles()
+        let statuses: [FileStatus]
+        if let known { statuses = known } else { statuses = try changedFiles() }
         guard !statuses.isEmpty else { return nil }
         let changes = try localChanges(statuses: statuses)
         do {
