@@ -85,3 +85,46 @@ import Testing
         #expect(temp.read("jane/accounts.yaml") == temp.read("sam/accounts.yaml"))
     }
 }
+
+extension SyncOverServersTests {
+    /// The server dies in the middle of receiving a push (its pre-receive hook kills receive-pack):
+    /// a clear message, local work intact, and the next sync completes once the server is back.
+    @Test func theRemoteGoingAwayMidPushLosesNothing() throws {
+        let temp = TemporaryDirectory("abmsync-midpush")
+        let server = try TestServer("git-daemon", in: temp.file("server"))
+        defer { server.stop() }
+        let bare = server.repositories + "/plans.git"
+        GitCLI.run(["init", "-q", "--bare", "-b", "main", bare], in: temp.path)
+        let remote = try Self.remote("git-daemon", server)
+        let today = PlanDate(year: 2026, month: 11, day: 22)!
+        let jane = temp.file("jane")
+        _ = try Initializer.run(at: jane, remote: remote.url, executable: "/bin/true")
+        try Repository.open(at: jane).setConfig("user.name", to: "Jane Doe")
+        try Repository.open(at: jane).setConfig("user.email", to: "jane@example.com")
+        temp.write("jane/programs/mid.md", "---\nprogram: mid\nname: Mid\nowner: ops\nintent: x\n---\n# Mid\n\n## Summary\nx\n")
+        let engine = SyncEngine(repository: try PlanRepository.locate(from: jane), options: remote.options, today: today)
+
+        temp.write("server/repos/plans.git/hooks/pre-receive", "#!/bin/sh\nkill -9 $PPID\n")
+        chmod(temp.file("server/repos/plans.git/hooks/pre-receive"), 0o755)
+        var message = ""
+        do {
+            let report = try engine.sync()
+            message = report.offline ? "offline: \(report.offlineReason ?? "")" : "no error"
+        } catch {
+            message = error.rendered
+        }
+        #expect(message != "no error", "the broken push was reported as a success")
+        #expect(message.contains(remote.url) || message.hasPrefix("offline"), "\(message)")
+        // Local work is intact: recorded in a commit, working tree clean, repository sound.
+        #expect(GitCLI.run(["log", "-1", "--format=%s"], in: jane).stdout.contains("mid programme plan: created"))
+        #expect(GitCLI.run(["status", "--porcelain"], in: jane).stdout == "")
+        #expect(GitCLI.run(["fsck", "--strict"], in: jane).status == 0)
+        #expect(GitCLI.run(["--git-dir", bare, "rev-parse", "--verify", "-q", "main"], in: temp.path).stdout.isEmpty)
+
+        try FileManager.default.removeItem(atPath: temp.file("server/repos/plans.git/hooks/pre-receive"))
+        let later = try engine.sync()
+        #expect(later.pushedCommits >= 1)
+        #expect(GitCLI.run(["--git-dir", bare, "show", "main:programs/mid.md"], in: temp.path).stdout.contains("program: mid"))
+        #expect(GitCLI.run(["--git-dir", bare, "fsck", "--strict"], in: temp.path).status == 0)
+    }
+}
