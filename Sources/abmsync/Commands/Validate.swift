@@ -39,7 +39,9 @@ extension AbmsyncCommand {
             case .json: output = report.renderJSON()
             case .github: output = report.renderGitHubAnnotations()
             }
-            if !(quietOk && report.errorCount == 0 && report.warningCount == 0) { Console.out(output) }
+            if !(quietOk && report.errorCount == 0 && report.warningCount == 0) {
+                Console.out(output.hasSuffix("\n") ? String(output.dropLast()) : output)
+            }
             if report.errorCount > 0 { throw ExitCode(ExitStatus.needsAttention) }
         }
     }
