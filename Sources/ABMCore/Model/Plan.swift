@@ -1,6 +1,6 @@
 /// A plan file: YAML front matter and a Markdown body cut into sections.
 /// `accounts/<id>.md`, `clusters/<id>.md` or `programs/<id>.md`.
-public struct Plan: Sendable {
+public struct Plan: Sendable, Hashable {
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         case account, cluster, program
 

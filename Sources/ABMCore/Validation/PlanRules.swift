@@ -106,25 +106,27 @@ enum PlanRules: RuleFamily {
                     stakeholderShape, at: context.location(item, in: plan.path), "a stakeholder has no name", why: why,
                     fix: "add 'name: <full name>' to the entry", account: account)
             }
-            let who = name.map { "stakeholder '\($0)'" } ?? "a stakeholder"
+            // Worded only when there is something to report (this runs for every stakeholder).
+            let who = { name.map { "stakeholder '\($0)'" } ?? "a stakeholder" }
             checkChoice(
-                item, key: "role", required: true, allowed: stakeholderRoles, who: who, plan: plan, account: account,
+                item, key: "role", required: true, allowed: stakeholderRoles, who: who(), plan: plan, account: account,
                 context, &report)
             checkChoice(
-                item, key: "sentiment", required: false, allowed: sentiments, who: who, plan: plan, account: account,
+                item, key: "sentiment", required: false, allowed: sentiments, who: who(), plan: plan, account: account,
                 context, &report)
         }
     }
 
     private static func checkChoice(
-        _ item: YAMLNode, key: String, required: Bool, allowed: [String], who: String, plan: Plan, account: String?,
+        _ item: YAMLNode, key: String, required: Bool, allowed: [String], who: @autoclosure () -> String, plan: Plan,
+        account: String?,
         _ context: ValidationContext, _ report: inout FindingCollector
     ) {
         var choices: String { allowed.joined(separator: ", ") }
         guard let node = item[key], let scalar = node.scalar, !scalar.isNull else {
             guard required else { return }
             report.report(
-                stakeholderShape, at: context.location(item, in: plan.path), "\(who) has no \(key)",
+                stakeholderShape, at: context.location(item, in: plan.path), "\(who()) has no \(key)",
                 why: "the buying group is judged by who decides, champions and blocks",
                 fix: "add '\(key):' with one of: \(choices)", account: account)
             return
@@ -132,7 +134,7 @@ enum PlanRules: RuleFamily {
         guard !allowed.contains(scalar.text) else { return }
         report.report(
             stakeholderShape, at: context.location(node, in: plan.path),
-            "\(who) has \(key) '\(scalar.text)', which is not one of \(choices)",
+            "\(who()) has \(key) '\(scalar.text)', which is not one of \(choices)",
             why: "reports group the buying group by these values only",
             fix: "use one of: \(choices)\(ValidationContext.didYouMean(scalar.text, in: allowed))", account: account)
     }

@@ -10,9 +10,13 @@ public enum WorkspaceFile {
 
     /// The plan kind a path belongs to (`accounts/acme.md` → account), nil for any other file.
     public static func planKind(of path: String) -> Plan.Kind? {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[1].hasSuffix(".md") else { return nil }
-        return Plan.Kind(folder: String(parts[0]))
+        // Byte-wise: this runs for every file of the index.
+        let utf8 = path.utf8
+        guard let slash = utf8.firstIndex(of: UInt8(ascii: "/")), !utf8[utf8.index(after: slash)...].contains(UInt8(ascii: "/")),
+            path.hasSuffix(".md")
+        else { return nil }
+        let folder = utf8[..<slash]
+        return Plan.Kind.allCases.first { folder.elementsEqual($0.folder.utf8) }
     }
 
     /// True for every file abmsync reads.

@@ -2,6 +2,16 @@
 public struct WorkspaceLoad: Sendable {
     public var workspace: Workspace
     public var findings: [Finding]
+    /// With `load(from:reusing:)`: the parse result of every plan file and of accounts.yaml that has a
+    /// fingerprint, reused or new, for the caller to keep for the next run.
+    public var parses: [String: FileParse] = [:]
+    /// How many of those were parsed now rather than reused.
+    public var reparsed = 0
+
+    public init(workspace: Workspace, findings: [Finding]) {
+        self.workspace = workspace
+        self.findings = findings
+    }
 }
 
 /// Reads a plan repository from any source into a `Workspace`, collecting every problem as a finding
@@ -18,12 +28,31 @@ public struct WorkspaceLoader {
         return loader.load(from: source)
     }
 
+    /// Like `load(from:)`, but files whose fingerprint matches an earlier result are not read or
+    /// parsed: that result is used. The outcome is identical to a full load.
+    public static func load(from source: some WorkspaceSource, reusing reuse: ParseReuse) -> WorkspaceLoad {
+        var loader = WorkspaceLoader()
+        return loader.load(from: source, reusing: reuse)
+    }
+
     public mutating func load(from source: some WorkspaceSource) -> WorkspaceLoad {
+        load(from: source, reusing: nil)
+    }
+
+    private mutating func load(from source: some WorkspaceSource, reusing reuse: ParseReuse?) -> WorkspaceLoad {
         let policy = loadPolicy(source)
         let team = loadTeam(source)
+        var parses: [String: FileParse] = [:]
+        var reparsed = 0
         // accounts.yaml is the largest single file: it is parsed while the plans are.
-        let accountsBytes = read(WorkspaceFile.accounts, source: source)
-        let accountsTask = BackgroundTask { Self.accounts(accountsBytes) }
+        let accountsTask: BackgroundTask<AccountsLoad>
+        if case .accounts(let document, let findings)? = reuse?.reusable(WorkspaceFile.accounts) {
+            present.insert(WorkspaceFile.accounts)
+            accountsTask = BackgroundTask { Self.accounts(document: document, findings: findings) }
+        } else {
+            let accountsBytes = read(WorkspaceFile.accounts, source: source)
+            accountsTask = BackgroundTask { Self.accounts(accountsBytes) }
+        }
         var planFindings: [Finding] = []
         var paths: [(path: String, kind: Plan.Kind)] = []
         for kind in Plan.Kind.allCases {
@@ -47,16 +76,38 @@ public struct WorkspaceLoader {
             start = batch.endIndex
             var inputs: [PlanInput] = []
             inputs.reserveCapacity(batch.count)
+            // Per file in the batch: its path and a reused result, or nil to take the next freshly
+            // parsed one.
+            var slots: [(path: String, reused: PlanInput.Loaded?)] = []
+            slots.reserveCapacity(batch.count)
             for (path, kind) in batch {
+                if case .plan(let plan, let findings)? = reuse?.reusable(path) {
+                    present.insert(path)
+                    slots.append((path, PlanInput.Loaded(plan: plan, findings: findings)))
+                    continue
+                }
                 do {
                     guard let bytes = try source.read(path) else { continue }
                     present.insert(path)
                     inputs.append(PlanInput(path: path, kind: kind, bytes: bytes))
+                    slots.append((path, nil))
                 } catch {
                     planFindings.append(Self.finding(error))
                 }
             }
-            for loaded in Parallel.map(inputs, PlanInput.load) {
+            var fresh = Parallel.map(inputs, PlanInput.load).makeIterator()
+            for slot in slots {
+                let loaded: PlanInput.Loaded
+                if let reused = slot.reused {
+                    loaded = reused
+                } else {
+                    guard let next = fresh.next() else { break }
+                    loaded = next
+                    if reuse != nil { reparsed += 1 }
+                }
+                if let fingerprint = reuse?.fingerprints[slot.path] {
+                    parses[slot.path] = FileParse(fingerprint: fingerprint, result: .plan(loaded.plan, loaded.findings))
+                }
                 planFindings += loaded.findings
                 if let plan = loaded.plan {
                     if let frontMatter = plan.frontMatter { documents[plan.path] = frontMatter }
@@ -68,10 +119,19 @@ public struct WorkspaceLoader {
         findings += accountsLoad.findings
         findings += planFindings
         if let document = accountsLoad.document { documents[WorkspaceFile.accounts] = document }
+        if let reuse, let fingerprint = reuse.fingerprints[WorkspaceFile.accounts], present.contains(WorkspaceFile.accounts) {
+            let earlier = reuse.previous[WorkspaceFile.accounts]
+            if earlier?.fingerprint != fingerprint { reparsed += 1 }
+            parses[WorkspaceFile.accounts] = FileParse(
+                fingerprint: fingerprint, result: .accounts(accountsLoad.document, accountsLoad.findings))
+        }
         let accounts = accountsLoad.accounts
         let workspace = Workspace(
             policy: policy, team: team, accounts: accounts, plans: plans, documents: documents, presentFiles: present)
-        return WorkspaceLoad(workspace: workspace, findings: findings)
+        var load = WorkspaceLoad(workspace: workspace, findings: findings)
+        load.parses = parses
+        load.reparsed = reparsed
+        return load
     }
 
     /// Plans read ahead of parsing: enough to keep every core busy, few enough to bound memory.
@@ -213,6 +273,17 @@ public struct WorkspaceLoader {
         var accounts: [Account] = []
         var findings: [Finding] = []
         var document: YAMLNode?
+    }
+
+    /// accounts.yaml from an earlier parse: the accounts are read from the document again (the
+    /// findings that gives are already among `findings`).
+    static func accounts(document: YAMLNode?, findings: [Finding]) -> AccountsLoad {
+        var load = AccountsLoad(findings: findings, document: document)
+        if let document {
+            var reader = FieldReader(file: WorkspaceFile.accounts)
+            load.accounts = reader.accounts(document)
+        }
+        return load
     }
 
     static func accounts(_ bytes: [UInt8]?) -> AccountsLoad {

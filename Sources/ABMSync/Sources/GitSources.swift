@@ -38,13 +38,35 @@ public struct CommitSource: WorkspaceSource {
 public struct StagedSource: WorkspaceSource {
     let repository: Repository
     let entries: [String: IndexEntry]
+    /// The files directly inside each plan folder, sorted (the folders the loader lists).
+    private var plansByFolder: [String: [String]] = [:]
     public var label: String { "staged changes" }
 
     public init(repository: Repository) throws(GitError) {
         self.repository = repository
         var map: [String: IndexEntry] = [:]
-        for entry in try repository.index().entries where entry.stage == 0 { map[entry.path] = entry }
+        var folders: [String: [String]] = [:]
+        for kind in Plan.Kind.allCases { folders[kind.folder] = [] }
+        for entry in try repository.index().entries where entry.stage == 0 {
+            map[entry.path] = entry
+            let path = entry.path
+            if let slash = path.firstIndex(of: "/"), folders[String(path[..<slash])] != nil {
+                let name = path[path.index(after: slash)...]
+                if !name.contains("/") { folders[String(path[..<slash])]!.append(String(name)) }
+            }
+        }
         entries = map
+        for (folder, names) in folders { plansByFolder[folder] = names.sorted() }
+    }
+
+    /// The blob id of every regular plan data file, by path: what its content is, without reading it.
+    public var fingerprints: [String: String] {
+        var result: [String: String] = [:]
+        result.reserveCapacity(entries.count)
+        for (path, entry) in entries where entry.mode & 0o170000 == 0o100000 && WorkspaceFile.isPlanData(path) {
+            result[path] = entry.id.hex
+        }
+        return result
     }
 
     public func read(_ path: String) throws(SourceError) -> [UInt8]? {
@@ -59,6 +81,7 @@ public struct StagedSource: WorkspaceSource {
     }
 
     public func list(_ folder: String) throws(SourceError) -> [String] {
+        if let names = plansByFolder[folder] { return names }
         let prefix = folder + "/"
         return entries.keys.compactMap { path -> String? in
             guard path.hasPrefix(prefix) else { return nil }

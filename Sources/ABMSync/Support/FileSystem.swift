@@ -3,8 +3,11 @@ import Foundation
 /// File operations that never leave a half-written file behind.
 public enum FileSystem {
     /// Writes `data` to `path` atomically: a temporary file in the same folder, flushed, then renamed
-    /// over the target. A reader sees the old or the new content, never a mix.
-    public static func writeAtomically(_ data: [UInt8], to path: String, permissions: Int? = nil) throws(AbmsyncError) {
+    /// over the target. A reader sees the old or the new content, never a mix. `durable: false` skips
+    /// the flush to disk (for caches, which are checked when read and may be lost in a crash).
+    public static func writeAtomically(
+        _ data: [UInt8], to path: String, permissions: Int? = nil, durable: Bool = true
+    ) throws(AbmsyncError) {
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         do {
@@ -30,7 +33,7 @@ public enum FileSystem {
                 written += n
             }
         }
-        if failure == 0, fsync(fd) != 0 { failure = errno }
+        if failure == 0, durable, fsync(fd) != 0 { failure = errno }
         close(fd)
         if failure == 0, let permissions { chmod(temporary, mode_t(permissions)) }
         if failure != 0 || rename(temporary, path) != 0 {

@@ -28,7 +28,7 @@ public enum ValidateUseCase {
         case .staged:
             let repository = try PlanRepository.locate(from: path)
             do {
-                load = WorkspaceLoader.load(from: try StagedSource(repository: repository.git))
+                load = stagedLoad(try StagedSource(repository: repository.git), gitDirectory: repository.git.gitDirectory)
             } catch {
                 throw .git(error)
             }
@@ -42,6 +42,19 @@ public enum ValidateUseCase {
             }
         }
         return report(for: load, today: today)
+    }
+
+    /// The index's workspace, reusing the parse cache for every file whose blob is unchanged (the
+    /// index gives each file's blob id without reading it) and updating the cache when anything was
+    /// parsed. Same result as a full load.
+    static func stagedLoad(_ source: StagedSource, gitDirectory: String) -> WorkspaceLoad {
+        let cachePath = ParseCacheStore.path(gitDirectory: gitDirectory)
+        let previous = ParseCacheStore.read(cachePath)
+        let load = WorkspaceLoader.load(from: source, reusing: ParseReuse(fingerprints: source.fingerprints, previous: previous))
+        if load.reparsed > 0 || load.parses.count != previous.count {
+            ParseCacheStore.write(load.parses, to: cachePath)
+        }
+        return load
     }
 
     /// Every finding for a loaded workspace: what the loader met, then the rules.

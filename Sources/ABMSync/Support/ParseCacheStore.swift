@@ -1,0 +1,123 @@
+import ABMCore
+import Foundation
+
+/// Keeps parse results between runs in `.git/abmsync/cache-v1`, so `validate --staged` re-reads
+/// only files whose blob changed.
+///
+/// An optimisation only: the file is versioned (format, codec and the running executable), checked
+/// (length and checksum), bounded in size and written atomically. Anything unexpected and it is
+/// ignored, as if there were no cache; the next run that parses rewrites it.
+public enum ParseCacheStore {
+    static let magic: [UInt8] = Array("ABMSYNC-PARSE-CACHE\n".utf8)
+    static let formatVersion: UInt32 = 1
+    /// Larger caches are neither read nor written.
+    public static let maxBytes = 256 * 1024 * 1024
+
+    /// Where the cache of the repository whose git folder is `gitDirectory` lives.
+    public static func path(gitDirectory: String) -> String {
+        (gitDirectory.hasSuffix("/") ? gitDirectory : gitDirectory + "/") + "abmsync/cache-v1"
+    }
+
+    /// The cached parse results, or none when the file is missing, from another build, or damaged.
+    public static func read(_ path: String) -> [String: FileParse] {
+        guard let bytes = readFile(path), let payload = payload(of: bytes) else { return [:] }
+        return ParseCacheCodec.decode(payload) ?? [:]
+    }
+
+    /// Replaces the cache; failures are ignored (the cache is only an optimisation).
+    public static func write(_ parses: [String: FileParse], to path: String) {
+        let payload = ParseCacheCodec.encode(parses)
+        let file = header(payloadCount: payload.count, checksum: checksum(payload)) + payload
+        guard file.count <= maxBytes else {
+            unlink(path)
+            return
+        }
+        try? FileSystem.writeAtomically(file, to: path, durable: false)
+    }
+
+    // MARK: - Layout: magic, version, build id, payload length, checksum, payload
+
+    static func header(payloadCount: Int, checksum: UInt64) -> [UInt8] {
+        var header = magic
+        append(UInt64(formatVersion) << 32 | UInt64(ParseCacheCodec.version), to: &header)
+        let build = Array(buildID.utf8)
+        append(UInt64(build.count), to: &header)
+        header += build
+        append(UInt64(payloadCount), to: &header)
+        append(checksum, to: &header)
+        return header
+    }
+
+    static func payload(of bytes: [UInt8]) -> ArraySlice<UInt8>? {
+        var position = 0
+        func take(_ count: Int) -> ArraySlice<UInt8>? {
+            guard count >= 0, count <= bytes.count - position else { return nil }
+            defer { position += count }
+            return bytes[position..<(position + count)]
+        }
+        func word() -> UInt64? {
+            guard let slice = take(8) else { return nil }
+            return slice.reversed().reduce(0) { $0 << 8 | UInt64($1) }
+        }
+        guard take(magic.count).map(Array.init) == magic,
+            word() == UInt64(formatVersion) << 32 | UInt64(ParseCacheCodec.version),
+            let buildCount = word(), buildCount < 4096, let build = take(Int(buildCount)),
+            Array(build) == Array(buildID.utf8),
+            let count = word(), count == UInt64(bytes.count - position - 8),
+            let sum = word(), let payload = take(Int(count)), checksum(payload) == sum
+        else { return nil }
+        return payload
+    }
+
+    private static func append(_ value: UInt64, to bytes: inout [UInt8]) {
+        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
+    }
+
+    /// Identifies the running build: results parsed by another build of abmsync are not reused.
+    static let buildID: String = {
+        var info = stat()
+        guard stat("/proc/self/exe", &info) == 0 else { return "unknown" }
+        return "\(info.st_size)-\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)-\(info.st_ino)"
+    }()
+
+    /// A fast 64-bit checksum (multiply–xorshift over 8-byte words): catches damaged or truncated
+    /// files, not tampering.
+    static func checksum(_ bytes: some Collection<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
+        func mix(_ word: UInt64) {
+            hash = (hash ^ word) &* 0xFF51_AFD7_ED55_8CCD
+            hash ^= hash >> 32
+        }
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            let raw = UnsafeRawBufferPointer(buffer)
+            let words = raw.count / 8
+            for index in 0..<words { mix(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))) }
+            var tail: UInt64 = 0
+            for index in (words * 8)..<raw.count { tail = tail << 8 | UInt64(raw[index]) }
+            mix(tail)
+        }
+        if done == nil { return checksum(Array(bytes)) }
+        return hash
+    }
+
+    private static func readFile(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size <= maxBytes else { return nil }
+        let size = Int(info.st_size)
+        var bytes = [UInt8](repeating: 0, count: size)
+        var filled = 0
+        let ok = bytes.withUnsafeMutableBytes { buffer -> Bool in
+            while filled < size {
+                let n = Foundation.read(fd, buffer.baseAddress! + filled, size - filled)
+                if n < 0, errno == EINTR { continue }
+                if n <= 0 { return false }
+                filled += n
+            }
+            return true
+        }
+        return ok ? bytes : nil
+    }
+}

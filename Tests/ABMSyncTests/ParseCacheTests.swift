@@ -1,0 +1,182 @@
+import ABMCore
+import ABMTestSupport
+import Foundation
+import GitKit
+import Testing
+
+@testable import ABMSync
+
+/// `validate --staged` reuses parse results from `.git/abmsync/cache-v1`; the results must be
+/// exactly those of a run without the cache.
+@Suite(.serialized) struct ParseCacheTests {
+    init() { GitIsolation.apply() }
+
+    let today = PlanDate(year: 2026, month: 11, day: 22)!
+
+    static func plan(_ id: String, notes: String = "generated", extra: String = "") -> String {
+        """
+        ---
+        account: \(id)
+        owner_notes: \(notes)
+        stakeholders:
+          - {name: Person 0, title: CFO, role: economic-buyer, sentiment: neutral}
+          - name: Person 1
+            role: champion
+        \(extra)---
+        # \(id) — account plan
+
+        ## Summary
+        Generated plan.
+
+        ## Objectives
+        | Objective | Owner | Due | Status |
+        | --- | --- | --- | --- |
+        | grow | jane | 2026-12-01 | open |
+
+        ## Plays
+        - [x] done
+        - [ ] open
+        - plain
+
+        ```
+        code
+        ```
+        > quote
+
+        ---
+
+        """
+    }
+
+    /// Validates the index cold (no cache) and warm (cache from the previous run); both must agree,
+    /// and the warm run must reuse every unchanged file.
+    func check(_ root: String, reparsedAtMost: Int, _ comment: Comment) throws {
+        let repository = try PlanRepository.locate(from: root)
+        let cachePath = ParseCacheStore.path(gitDirectory: repository.git.gitDirectory)
+        let warmLoad = ValidateUseCase.stagedLoad(try StagedSource(repository: repository.git), gitDirectory: repository.git.gitDirectory)
+        #expect(warmLoad.reparsed <= reparsedAtMost, comment)
+        let warm = ValidateUseCase.report(for: warmLoad, today: today)
+        let coldLoad = WorkspaceLoader.load(from: try StagedSource(repository: repository.git))
+        let cold = ValidateUseCase.report(for: coldLoad, today: today)
+        #expect(warm.findings == cold.findings, comment)
+        #expect(warmLoad.workspace.plans == coldLoad.workspace.plans, comment)
+        #expect(warmLoad.workspace.documents == coldLoad.workspace.documents, comment)
+        #expect(warmLoad.workspace.presentFiles == coldLoad.workspace.presentFiles, comment)
+        #expect(warmLoad.workspace.accounts.map(\.id) == coldLoad.workspace.accounts.map(\.id), comment)
+        #expect(warmLoad.workspace.accounts.map(\.node) == coldLoad.workspace.accounts.map(\.node), comment)
+        // The cache now holds this state: a second run parses nothing and gives the same findings.
+        let again = ValidateUseCase.stagedLoad(try StagedSource(repository: repository.git), gitDirectory: repository.git.gitDirectory)
+        #expect(again.reparsed == 0, comment)
+        #expect(ValidateUseCase.report(for: again, today: today).findings == cold.findings, comment)
+        #expect(FileManager.default.fileExists(atPath: cachePath), comment)
+    }
+
+    @Test func stagedResultsAreTheSameWithAndWithoutTheCache() throws {
+        let temp = TemporaryDirectory()
+        let root = temp.file("plans")
+        _ = try Initializer.run(at: root, remote: nil, executable: "/bin/true")
+        temp.write(
+            "plans/accounts.yaml",
+            """
+            accounts:
+              acme:
+                name: Acme
+                tier: 1
+                ae: jane
+                unknown_field: 3
+              beta:
+                tier: 3
+              gamma:
+                tier: 2
+                tier: 2
+
+            """)
+        temp.write("plans/accounts/acme.md", Self.plan("acme"))
+        temp.write("plans/accounts/beta.md", Self.plan("beta", extra: "kpis: [broken\n"))
+        temp.write("plans/accounts/gamma.md", "no front matter\n\n## Summary\n")
+        temp.write("plans/accounts/delta.md", "---\naccount: delta\n")  // unterminated
+        temp.write("plans/accounts/eps.md", "<<<<<<< ours\na\n=======\nb\n>>>>>>> theirs\n")
+        temp.write("plans/clusters/fintech.md", "---\ncluster: fintech\nowner: sam\n---\n# Fintech\n")
+        GitCLI.run(["add", "-A"], in: root)
+        try check(root, reparsedAtMost: 100, "first run, no cache")
+
+        // Edit one plan: only it is parsed again.
+        temp.write("plans/accounts/acme.md", Self.plan("acme", notes: "edited"))
+        GitCLI.run(["add", "-A"], in: root)
+        try check(root, reparsedAtMost: 1, "one plan edited")
+
+        // Add and remove plans.
+        temp.write("plans/accounts/zeta.md", Self.plan("zeta"))
+        temp.write("plans/programs/emea.md", "---\nprogram: emea\n---\n# EMEA\n")
+        GitCLI.run(["rm", "-q", "-f", "accounts/beta.md"], in: root)
+        GitCLI.run(["add", "-A"], in: root)
+        try check(root, reparsedAtMost: 2, "plans added and removed")
+
+        // The same content under another name is parsed for its own path.
+        temp.write("plans/accounts/eta.md", Self.plan("acme", notes: "edited"))
+        GitCLI.run(["add", "-A"], in: root)
+        try check(root, reparsedAtMost: 1, "copied plan")
+
+        // accounts.yaml edited, then broken, then removed.
+        temp.write("plans/accounts.yaml", "accounts:\n  acme:\n    tier: 1\n  zeta:\n    tier: 3\n")
+        GitCLI.run(["add", "-A"], in: root)
+        try check(root, reparsedAtMost: 1, "accounts.yaml edited")
+        temp.write("plans/accounts.yaml", "accounts:\n  acme:\n    tier: [1\n")
+        GitCLI.run(["add", "-A"], in: root)
+        try check(root, reparsedAtMost: 1, "accounts.yaml broken")
+        GitCLI.run(["rm", "-q", "-f", "accounts.yaml"], in: root)
+        try check(root, reparsedAtMost: 0, "accounts.yaml removed")
+
+        // A plan replaced by a symbolic link is reported as before, never served from the cache.
+        GitCLI.run(["rm", "-q", "-f", "accounts/zeta.md"], in: root)
+        try FileManager.default.createSymbolicLink(atPath: temp.file("plans/accounts/zeta.md"), withDestinationPath: "eta.md")
+        GitCLI.run(["add", "-A"], in: root)
+        try check(root, reparsedAtMost: 0, "symbolic link")
+        let report = try ValidateUseCase.run(at: root, scope: .staged, today: today)
+        #expect(report.findings.contains { $0.rule == "file-symlink" && $0.location.file == "accounts/zeta.md" })
+    }
+
+    @Test func aDamagedOrForeignCacheIsIgnored() throws {
+        let temp = TemporaryDirectory()
+        let root = temp.file("plans")
+        _ = try Initializer.run(at: root, remote: nil, executable: "/bin/true")
+        temp.write("plans/accounts.yaml", "accounts:\n  acme:\n    tier: 1\n")
+        temp.write("plans/accounts/acme.md", Self.plan("acme"))
+        GitCLI.run(["add", "-A"], in: root)
+        let repository = try PlanRepository.locate(from: root)
+        let gitDirectory = repository.git.gitDirectory
+        let cachePath = ParseCacheStore.path(gitDirectory: gitDirectory)
+        let expected = try ValidateUseCase.run(at: root, scope: .staged, today: today).findings
+        let good = try #require(FileManager.default.contents(atPath: cachePath))
+        #expect(!ParseCacheStore.read(cachePath).isEmpty)
+
+        func staged() throws -> WorkspaceLoad {
+            ValidateUseCase.stagedLoad(try StagedSource(repository: repository.git), gitDirectory: gitDirectory)
+        }
+        var damaged: [Data] = []
+        var flipped = good
+        flipped[good.count - 3] ^= 0x20  // a byte of the payload
+        damaged.append(flipped)
+        damaged.append(good.prefix(good.count / 2))  // truncated
+        damaged.append(good + Data([0]))  // trailing garbage
+        damaged.append(Data())
+        damaged.append(Data("not a cache".utf8))
+        var otherVersion = good
+        otherVersion[ParseCacheStore.magic.count] ^= 1  // another codec version
+        damaged.append(otherVersion)
+        for (number, bytes) in damaged.enumerated() {
+            try bytes.write(to: URL(fileURLWithPath: cachePath))
+            #expect(ParseCacheStore.read(cachePath).isEmpty, "case \(number)")
+            let load = try staged()
+            #expect(load.reparsed > 0, "case \(number)")
+            #expect(ValidateUseCase.report(for: load, today: today).findings == expected, "case \(number)")
+            // It was rewritten and is usable again.
+            #expect(try staged().reparsed == 0, "case \(number)")
+        }
+
+        // A folder where the cache should be: validation still works.
+        try FileManager.default.removeItem(atPath: cachePath)
+        try FileManager.default.createDirectory(atPath: cachePath, withIntermediateDirectories: true)
+        #expect(try ValidateUseCase.run(at: root, scope: .staged, today: today).findings == expected)
+    }
+}
