@@ -69,22 +69,10 @@ struct KeyedBlockFastPath {
         merger.mergeTrivia(
             base: b.text(b.leader), ours: o.text(o.leader), theirs: t.text(t.leader), path: [], into: &out)
         let (bPieces, oPieces, tPieces) = (b.pieces(), o.pieces(), t.pieces())
-        var oIndex: [String: Int] = [:]
-        oIndex.reserveCapacity(oPieces.count)
-        for (index, piece) in oPieces.enumerated() where oIndex[piece.key] == nil { oIndex[piece.key] = index }
-        var tIndex: [String: Int] = [:]
         var parseFailed = false
         // An account reads better by its name than by its id (ours' entry first, as `mergeMapping` does).
         let childPath = { (key: String) -> [String] in
-            let text: String?
-            if let index = oIndex[key] {
-                text = oPieces[index].text
-            } else {
-                if tIndex.isEmpty {
-                    for (index, piece) in tPieces.enumerated() where tIndex[piece.key] == nil { tIndex[piece.key] = index }
-                }
-                text = tIndex[key].map { tPieces[$0].text }
-            }
+            let text = o.index[key].map { oPieces[$0].text } ?? t.index[key].map { tPieces[$0].text }
             guard let text else { return [key] }
             guard let entry = Self.entryView(text) else {
                 parseFailed = true
@@ -136,17 +124,24 @@ struct KeyedBlockFastPath {
         -> Bool
     {
         guard let m = KeyedBlockScan(text, containerKey: containerKey) else { return false }
-        let (bt, ot, tt, mt) = (b.textsByKey(), o.textsByKey(), t.textsByKey(), m.textsByKey())
-        var keys = Set(bt.keys)
-        keys.formUnion(ot.keys)
-        keys.formUnion(tt.keys)
-        keys.formUnion(mt.keys)
+        var keys = Set(b.index.keys)
+        keys.formUnion(o.index.keys)
+        keys.formUnion(t.index.keys)
+        keys.formUnion(m.index.keys)
         for key in keys {
-            let (bx, ox, tx, mx) = (bt[key], ot[key], tt[key], mt[key])
-            if (mx == ox && tx == bx) || (mx == tx && ox == bx) || (mx == ox && ox == tx) { continue }
-            func value(_ text: String?) -> YAMLNode?? {
-                guard let text else { return .some(nil) }
-                guard let entry = Self.entryView(text) else { return nil }
+            let (bx, ox, tx, mx) = (b.entryBytes(key), o.entryBytes(key), t.entryBytes(key), m.entryBytes(key))
+            // Same bytes, or else the same text as Swift compares it (as the full path does).
+            func same(_ x: ArraySlice<UInt8>?, _ y: ArraySlice<UInt8>?) -> Bool {
+                guard let x, let y else { return x == nil && y == nil }
+                return KeyedBlockScan.bytesEqual(x, y)
+                    || String(decoding: x, as: UTF8.self) == String(decoding: y, as: UTF8.self)
+            }
+            if (same(mx, ox) && same(tx, bx)) || (same(mx, tx) && same(ox, bx)) || (same(mx, ox) && same(ox, tx)) {
+                continue
+            }
+            func value(_ bytes: ArraySlice<UInt8>?) -> YAMLNode?? {
+                guard let bytes else { return .some(nil) }
+                guard let entry = Self.entryView(String(decoding: bytes, as: UTF8.self)) else { return nil }
                 return .some(entry.value)
             }
             guard let bv = value(bx), let ov = value(ox), let tv = value(tx), let mv = value(mx),
@@ -184,6 +179,8 @@ struct KeyedBlockScan {
     var containerEnd = 0
     var leader: Range<Int> = 0..<0
     var entries: [Entry] = []
+    /// Each entry's position in `entries`, by key.
+    var index: [String: Int] = [:]
     var trailer: Range<Int> = 0..<0
     var rootTrailer: Range<Int> = 0..<0
 
@@ -200,13 +197,14 @@ struct KeyedBlockScan {
         let count = starts.count - 1
         guard count > 0 else { return nil }
         // Per line: indentation, and kind (0 blank, 1 comment, 2 content).
-        var indents = [Int](repeating: 0, count: count)
+        var indents = [Int32](repeating: 0, count: count)
         var kinds = [UInt8](repeating: 0, count: count)
         for line in 0..<count {
             var index = starts[line]
             let end = Self.contentEnd(bytes, starts[line + 1])
             while index < end, bytes[index] == UInt8(ascii: " ") { index += 1 }
-            indents[line] = index - starts[line]
+            guard index - starts[line] < Int(Int32.max) else { return nil }
+            indents[line] = Int32(index - starts[line])
             kinds[line] = index == end ? 0 : bytes[index] == UInt8(ascii: "#") ? 1 : 2
         }
         // The container line: the only content at indentation 0; above it only comments and blank lines.
@@ -217,11 +215,11 @@ struct KeyedBlockScan {
         // Entries: `id:` lines at the indentation of the first one; deeper lines checked by `Nested`.
         var keyLines: [Int] = []
         var keys: [String] = []
-        var seen: Set<String> = []
+        var index: [String: Int] = [:]
         var indentation = 0
         var nested = Nested()
         for line in (container + 1)..<max(count, container + 1) where kinds[line] == 2 {
-            let indent = indents[line]
+            let indent = Int(indents[line])
             let start = starts[line] + indent
             let end = Self.contentEnd(bytes, starts[line + 1])
             if keyLines.isEmpty {
@@ -233,7 +231,7 @@ struct KeyedBlockScan {
                     return nil
                 }
                 let key = String(decoding: bytes[start..<colon], as: UTF8.self)
-                guard key != containerKey, seen.insert(key).inserted else { return nil }
+                guard key != containerKey, index.updateValue(keys.count, forKey: key) == nil else { return nil }
                 keyLines.append(line)
                 keys.append(key)
                 nested.reset(indentation)
@@ -244,8 +242,9 @@ struct KeyedBlockScan {
             }
         }
         guard !keyLines.isEmpty else { return nil }
+        self.index = index
         func trivia(_ line: Int, _ maxIndent: Int) -> Bool {
-            kinds[line] == 0 || (kinds[line] == 1 && indents[line] <= maxIndent)
+            kinds[line] == 0 || (kinds[line] == 1 && Int(indents[line]) <= maxIndent)
         }
         // The root mapping (indentation 0, one entry), as `YAMLMappingLayout` lays it out.
         var end = count
@@ -285,11 +284,32 @@ struct KeyedBlockScan {
         entries.map { Keyed(key: $0.key, piece: (), text: text($0.lines)) }
     }
 
-    func textsByKey() -> [String: String] {
-        var result: [String: String] = [:]
-        result.reserveCapacity(entries.count)
-        for entry in entries { result[entry.key] = text(entry.lines) }
-        return result
+    /// The bytes of the entry under `key`.
+    func entryBytes(_ key: String) -> ArraySlice<UInt8>? {
+        index[key].map { bytes[starts[entries[$0].lines.lowerBound]..<starts[entries[$0].lines.upperBound]] }
+    }
+
+    static func bytesEqual(_ x: ArraySlice<UInt8>, _ y: ArraySlice<UInt8>) -> Bool {
+        guard x.count == y.count else { return false }
+        return x.withUnsafeBytes { a in
+            y.withUnsafeBytes { b in
+                var index = 0
+                let count = a.count
+                while index + 8 <= count {
+                    if a.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                        != b.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                    {
+                        return false
+                    }
+                    index += 8
+                }
+                while index < count {
+                    if a[index] != b[index] { return false }
+                    index += 1
+                }
+                return true
+            }
+        }
     }
 
     // MARK: - Lines
@@ -335,28 +355,29 @@ struct KeyedBlockScan {
             || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) || c == UInt8(ascii: "_")
     }
 
-    /// The index of the `:` after a plain key (`[A-Za-z0-9_][A-Za-z0-9_.-]*`), when it ends the
-    /// line or is followed by a space.
+    /// The index of the `:` after a plain key (`[A-Za-z0-9_][A-Za-z0-9_.-]*`, at most 1,000 bytes),
+    /// when it ends the line or is followed by a space.
     private static func keyEnd(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int? {
         guard start < end, isWordStart(bytes[start]) else { return nil }
         var index = start + 1
         while index < end, isWordStart(bytes[index]) || bytes[index] == UInt8(ascii: "-") || bytes[index] == UInt8(ascii: ".") {
             index += 1
         }
-        guard index < end, bytes[index] == UInt8(ascii: ":") else { return nil }
+        // libyaml looks at most 1,024 characters ahead for a key's `:`.
+        guard index - start <= 1000, index < end, bytes[index] == UInt8(ascii: ":") else { return nil }
         guard index + 1 == end || bytes[index + 1] == UInt8(ascii: " ") else { return nil }
         return index
     }
 
     /// A hash of the key of a nested line (a collision only costs the fast path).
     private static func hash(_ bytes: [UInt8], _ start: Int, _ end: Int) -> Int {
-        var hasher = Hasher()
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a
         var index = start
         while index < end, bytes[index] != UInt8(ascii: ":") {
-            hasher.combine(bytes[index])
+            hash = (hash ^ UInt64(bytes[index])) &* 0x100_0000_01b3
             index += 1
         }
-        return hasher.finalize()
+        return Int(truncatingIfNeeded: hash)
     }
 
     /// For a nested `key: value` or `key:` line in the subset: whether it has a value. Nil otherwise.
@@ -421,7 +442,14 @@ struct KeyedBlockScan {
             }
         default:
             // A plain scalar: no indicator first, no `: ` or final `:` (a comment after ` #` is fine).
-            if "-?:,[]{}#&*!|>'\"%@`".utf8.contains(first) { return nil }
+            switch first {
+            case UInt8(ascii: "-"), UInt8(ascii: "?"), UInt8(ascii: ":"), UInt8(ascii: ","), UInt8(ascii: "]"),
+                UInt8(ascii: "}"), UInt8(ascii: "&"), UInt8(ascii: "*"), UInt8(ascii: "!"), UInt8(ascii: "|"),
+                UInt8(ascii: ">"), UInt8(ascii: "%"), UInt8(ascii: "@"), UInt8(ascii: "`"):
+                return nil
+            default:
+                break
+            }
             index += 1
             while index < end {
                 let c = bytes[index]
@@ -436,25 +464,31 @@ struct KeyedBlockScan {
     /// The indentation of the nested lines of one entry: each line at an open level, one level
     /// deeper only under a `key:` without value, no key twice in a mapping.
     private struct Nested {
-        var levels: [(indent: Int, keys: [Int])] = []
+        /// Open levels: indentation, and where its keys start in `keys`.
+        var levels: [(indent: Int, firstKey: Int)] = []
+        var keys: [Int] = []
         var opened = false
 
         mutating func reset(_ indentation: Int) {
             levels.removeAll(keepingCapacity: true)
-            levels.append((indentation, []))
+            keys.removeAll(keepingCapacity: true)
+            levels.append((indentation, 0))
             opened = true
         }
 
         mutating func accept(indent: Int, key: Int, hasValue: Bool) -> Bool {
             if indent > levels[levels.count - 1].indent {
                 guard opened else { return false }
-                levels.append((indent, []))
+                levels.append((indent, keys.count))
             } else {
-                while levels[levels.count - 1].indent > indent { levels.removeLast() }
+                while levels[levels.count - 1].indent > indent {
+                    keys.removeSubrange(levels[levels.count - 1].firstKey...)
+                    levels.removeLast()
+                }
                 guard levels[levels.count - 1].indent == indent, levels.count > 1 else { return false }
             }
-            guard !levels[levels.count - 1].keys.contains(key) else { return false }
-            levels[levels.count - 1].keys.append(key)
+            guard !keys[levels[levels.count - 1].firstKey...].contains(key) else { return false }
+            keys.append(key)
             opened = !hasValue
             return true
         }
