@@ -26,11 +26,15 @@ struct KeyedBlockFastPath {
         merger.mergeTrivia(
             base: b.text(b.rootLeader), ours: o.text(o.rootLeader), theirs: t.text(t.rootLeader), path: [],
             into: &out)
-        let (bFull, oFull, tFull) = (b.text(b.containerSpan), o.text(o.containerSpan), t.text(t.containerSpan))
-        if oFull == tFull || tFull == bFull {
-            out.append(oFull)
-        } else if oFull == bFull {
-            out.append(tFull)
+        // Text comparisons as the full path makes them (String ==), on the bytes when that is the same.
+        func same(_ x: KeyedBlockScan, _ y: KeyedBlockScan, _ lines: (KeyedBlockScan) -> Range<Int>) -> Bool {
+            KeyedBlockScan.bytesEqual(x.slice(lines(x)), y.slice(lines(y)))
+                || (!(x.isASCII && y.isASCII) && x.text(lines(x)) == y.text(lines(y)))
+        }
+        if same(o, t, \.containerSpan) || same(t, b, \.containerSpan) {
+            out.append(o.text(o.containerSpan))
+        } else if same(o, b, \.containerSpan) {
+            out.append(t.text(t.containerSpan))
         } else {
             // Changed on both sides: `mergeEntryBody` of the container (its path is [], as a container key's).
             var entry = MergedText(lineBreak: merger.lineBreak)
@@ -38,10 +42,11 @@ struct KeyedBlockFastPath {
                 base: b.text(b.containerLeading), ours: o.text(o.containerLeading),
                 theirs: t.text(t.containerLeading), path: [], into: &entry)
             var body = MergedText(lineBreak: merger.lineBreak)
-            if let choice = pickChanged(
-                base: b.text(b.containerBody), ours: o.text(o.containerBody), theirs: t.text(t.containerBody))
-            {
-                body.append(choice ?? "")
+            // `pickChanged` of the bodies.
+            if same(o, t, \.containerBody) || same(t, b, \.containerBody) {
+                body.append(o.text(o.containerBody))
+            } else if same(o, b, \.containerBody) {
+                body.append(t.text(t.containerBody))
             } else {
                 // Block mappings with entries on all sides: `mergeEntryBody` goes straight to `mergeMapping`.
                 guard let merged = mergeEntries(base: b, ours: o, theirs: t, failed: &failed) else { return nil }
@@ -173,6 +178,8 @@ struct KeyedBlockScan {
     let bytes: [UInt8]
     /// Start of each line in `bytes`, then the end of the text.
     let starts: [Int]
+    /// No byte above 0x7F (then equal text is equal bytes).
+    let isASCII: Bool
     var rootLeader: Range<Int> = 0..<0
     var containerLeading: Range<Int> = 0..<0
     var keyLine = 0
@@ -192,8 +199,9 @@ struct KeyedBlockScan {
 
     init?(_ text: String, containerKey: String) {
         bytes = Array(text.utf8)
-        guard let starts = Self.lineStarts(bytes), starts.count - 1 <= Self.maxLines else { return nil }
+        guard let (starts, isASCII) = Self.lineStarts(bytes), starts.count - 1 <= Self.maxLines else { return nil }
         self.starts = starts
+        self.isASCII = isASCII
         let count = starts.count - 1
         guard count > 0 else { return nil }
         // Per line: indentation, and kind (0 blank, 1 comment, 2 content).
@@ -284,6 +292,11 @@ struct KeyedBlockScan {
         entries.map { Keyed(key: $0.key, piece: (), text: text($0.lines)) }
     }
 
+    /// The bytes of lines `range`.
+    func slice(_ range: Range<Int>) -> ArraySlice<UInt8> {
+        bytes[starts[range.lowerBound]..<starts[range.upperBound]]
+    }
+
     /// The bytes of the entry under `key`.
     func entryBytes(_ key: String) -> ArraySlice<UInt8>? {
         index[key].map { bytes[starts[entries[$0].lines.lowerBound]..<starts[entries[$0].lines.upperBound]] }
@@ -316,11 +329,12 @@ struct KeyedBlockScan {
 
     /// Line starts and the end; nil on a byte the scan does not vouch for (tab, CR, control
     /// characters, NEL and other C1 controls, U+2028/2029, a byte order mark, U+FFFE/FFFF).
-    private static func lineStarts(_ bytes: [UInt8]) -> [Int]? {
+    private static func lineStarts(_ bytes: [UInt8]) -> ([Int], isASCII: Bool)? {
         var starts = [0]
         starts.reserveCapacity(bytes.count / 16)
         let count = bytes.count
         var index = 0
+        var isASCII = true
         while index < count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\n") {
@@ -328,6 +342,7 @@ struct KeyedBlockScan {
             } else if byte < 0x20 || byte == 0x7F {
                 return nil
             } else if byte >= 0x80 {
+                isASCII = false
                 let next = index + 1 < count ? bytes[index + 1] : 0
                 let third = index + 2 < count ? bytes[index + 2] : 0
                 if byte == 0xC2, next >= 0x80, next <= 0x9F { return nil }
@@ -338,7 +353,7 @@ struct KeyedBlockScan {
             index += 1
         }
         if starts.last != count { starts.append(count) }
-        return starts
+        return (starts, isASCII)
     }
 
     /// The end of a line's content, before its line break.
