@@ -129,29 +129,30 @@ struct KeyedBlockFastPath {
         -> Bool
     {
         guard let m = KeyedBlockScan(text, containerKey: containerKey) else { return false }
-        var keys = Set(b.index.keys)
-        keys.formUnion(o.index.keys)
-        keys.formUnion(t.index.keys)
-        keys.formUnion(m.index.keys)
-        for key in keys {
+        let ascii = b.isASCII && o.isASCII && t.isASCII && m.isASCII
+        func holds(_ key: String) -> Bool {
             let (bx, ox, tx, mx) = (b.entryBytes(key), o.entryBytes(key), t.entryBytes(key), m.entryBytes(key))
             // Same bytes, or else the same text as Swift compares it (as the full path does).
             func same(_ x: ArraySlice<UInt8>?, _ y: ArraySlice<UInt8>?) -> Bool {
                 guard let x, let y else { return x == nil && y == nil }
                 return KeyedBlockScan.bytesEqual(x, y)
-                    || String(decoding: x, as: UTF8.self) == String(decoding: y, as: UTF8.self)
+                    || (!ascii && String(decoding: x, as: UTF8.self) == String(decoding: y, as: UTF8.self))
             }
             if (same(mx, ox) && same(tx, bx)) || (same(mx, tx) && same(ox, bx)) || (same(mx, ox) && same(ox, tx)) {
-                continue
+                return true
             }
             func value(_ bytes: ArraySlice<UInt8>?) -> YAMLNode?? {
                 guard let bytes else { return .some(nil) }
                 guard let entry = Self.entryView(String(decoding: bytes, as: UTF8.self)) else { return nil }
                 return .some(entry.value)
             }
-            guard let bv = value(bx), let ov = value(ox), let tv = value(tx), let mv = value(mx),
-                MergeCheck.problem(base: bv, ours: ov, theirs: tv, merged: mv, path: [key]) == nil
-            else { return false }
+            guard let bv = value(bx), let ov = value(ox), let tv = value(tx), let mv = value(mx) else { return false }
+            return MergeCheck.problem(base: bv, ours: ov, theirs: tv, merged: mv, path: [key]) == nil
+        }
+        // Every key of the result, then those of the sides that the result has not (a key twice is checked twice).
+        for entry in m.entries where !holds(entry.key) { return false }
+        for side in [b, o, t] {
+            for entry in side.entries where m.index[entry.key] == nil && !holds(entry.key) { return false }
         }
         return true
     }
