@@ -143,6 +143,31 @@ import Testing
         Self.expectSame(base, ours, theirs, taken: true)
     }
 
+    /// A longer list with edits on both sides that overlap: same account, other field (merged one
+    /// level down); same field (conflict); deleted on one side and changed on the other; additions.
+    @Test func longListWithOverlappingEdits() {
+        func account(_ i: Int, stage: String = "target", tier: Int? = nil, extra: String = "") -> String {
+            (i % 5 == 0 ? "  # account \(i)\n" : "") + "  acct-\(i):\n    name: Account \(i)\n    tier: \(tier ?? i % 3 + 1)\n"
+                + "    stage: \(stage)\n" + extra
+        }
+        let count = 300
+        let base = "# accounts\naccounts:\n" + (0..<count).map { account($0) }.joined()
+        let ours = "# accounts\naccounts:\n" + (0..<count).compactMap { i -> String? in
+            if i == 40 { return nil }
+            return i % 7 == 0 ? account(i, stage: "engaged") : account(i)
+        }.joined() + account(900)
+        let theirs = "# accounts, theirs\naccounts:\n" + (0..<count).map { i -> String in
+            if i % 11 == 0 { return account(i, tier: 1, extra: "    intent: 50\n") }
+            if i % 13 == 0 { return account(i, stage: "won") }
+            return account(i)
+        }.joined() + account(901)
+        Self.expectSame(base, ours, theirs, taken: true)
+        #expect(Self.full(base, ours, theirs).conflicts.count > 0)
+        let cleanTheirs = theirs.replacingOccurrences(of: "stage: won", with: "stage: engaged")
+        Self.expectSame(base, ours, cleanTheirs, taken: true)
+        #expect(Self.fast(base, ours, cleanTheirs)?.isClean == true)
+    }
+
     /// Random edits of a generated accounts.yaml: the fast path, when it answers, gives the full path's outcome.
     @Test func fastPathMatchesFullPathOnRandomEdits() async {
         let edits = Gen.int(in: 0...999).array(of: 0...8)
