@@ -32,7 +32,14 @@ struct MergedText {
 
     private mutating func appendRaw(_ piece: some StringProtocol) {
         text += piece
-        lineCount += piece.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        lineCount += piece.utf8.withContiguousStorageIfAvailable(Self.lineBreaks)
+            ?? piece.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+    }
+
+    private static func lineBreaks(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var count = 0
+        for byte in bytes where byte == UInt8(ascii: "\n") { count += 1 }
+        return count
     }
 
     /// Writes both sides between conflict markers that name what collided.

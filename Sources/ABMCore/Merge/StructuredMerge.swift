@@ -34,10 +34,18 @@ public enum StructuredMerge {
     public static func merge(
         path: String, base: String?, ours: String, theirs: String, lineMerger: any LineMerger
     ) -> MergeOutcome {
+        merge(path: path, base: base, ours: ours, theirs: theirs, lineMerger: lineMerger, fastPath: true)
+    }
+
+    /// `fastPath: false` always takes the full path (tests compare the two).
+    static func merge(
+        path: String, base: String?, ours: String, theirs: String, lineMerger: any LineMerger, fastPath: Bool
+    ) -> MergeOutcome {
         if ours == theirs { return MergeOutcome(text: ours, conflicts: []) }
         if let base, ours == base { return MergeOutcome(text: theirs, conflicts: []) }
         if let base, theirs == base { return MergeOutcome(text: ours, conflicts: []) }
-        let context = Context(path: path, base: base, ours: ours, theirs: theirs, lineMerger: lineMerger)
+        let context = Context(
+            path: path, base: base, ours: ours, theirs: theirs, lineMerger: lineMerger, fastPath: fastPath)
         switch fileKind(of: path) {
         case .text: return context.lineMerge(reason: nil)
         case .yamlData: return context.mergeYAMLFile()
@@ -52,6 +60,7 @@ private struct Context {
     let ours: String
     let theirs: String
     let lineMerger: any LineMerger
+    let fastPath: Bool
 
     /// The line break ours uses, from its first line alone (as `TextLines.lineBreak`, without splitting the whole text).
     var lineBreak: String {
@@ -123,13 +132,19 @@ private struct Context {
     // MARK: YAML data files
 
     func mergeYAMLFile() -> MergeOutcome {
+        let containerKeys: Set<String> =
+            path.hasSuffix("accounts.yaml") ? ["accounts"] : path.hasSuffix("team.yaml") ? ["people"] : []
+        if fastPath, let base, let containerKey = containerKeys.first,
+            let outcome = KeyedBlockFastPath(containerKey: containerKey, merger: yamlMerger(containerKeys: containerKeys))
+                .merge(base: base, ours: ours, theirs: theirs, finalLineBreak: finalLineBreak())
+        {
+            return outcome
+        }
         let documents: (YAMLNode?, YAMLNode?, YAMLNode?)
         switch parseSides((base, ours, theirs), lineOffset: 0) {
         case .success(let nodes): documents = nodes
         case .failure(let error): return lineMerge(reason: error.reason)
         }
-        let containerKeys: Set<String> =
-            path.hasSuffix("accounts.yaml") ? ["accounts"] : path.hasSuffix("team.yaml") ? ["people"] : []
         let merger = yamlMerger(containerKeys: containerKeys)
         guard var merged = mergeDocument(documents, texts: (base, ours, theirs), merger: merger, path: []) else {
             return lineMerge(reason: "the top level is not a block mapping")
