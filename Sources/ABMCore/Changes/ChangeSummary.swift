@@ -49,7 +49,7 @@ public enum ChangeSummary {
         var changes: [PlanChange] = []
         let candidates = paths ?? allPaths(old) + allPaths(new)
         var seen: Set<String> = []
-        let newAccountsNames = accountNames(new)
+        let names = AccountNames(bytes: (try? new.read(WorkspaceFile.accounts)) ?? nil)
         for path in candidates where seen.insert(path).inserted && WorkspaceFile.isPlanData(path) {
             let before = (try? old.read(path)) ?? nil
             let after = (try? new.read(path)) ?? nil
@@ -58,7 +58,7 @@ public enum ChangeSummary {
                 changes += compareAccounts(before, after)
             } else if let kind = WorkspaceFile.planKind(of: path) {
                 let id = String(path.split(separator: "/").last?.dropLast(3) ?? "")
-                let name = planName(kind: kind, id: id, accountNames: newAccountsNames)
+                let name = planName(kind: kind, id: id, accountNames: names)
                 switch (before, after) {
                 case (nil, _?): changes.append(PlanChange(subject: path, subjectName: name, kind: .planAdded))
                 case (_?, nil): changes.append(PlanChange(subject: path, subjectName: name, kind: .planRemoved))
@@ -81,8 +81,34 @@ public enum ChangeSummary {
         return paths
     }
 
-    static func accountNames(_ source: some WorkspaceSource) -> [String: String] {
-        guard let bytes = (try? source.read(WorkspaceFile.accounts)) ?? nil, let root = parse(bytes) else { return [:] }
+    /// Display names of accounts, looked up lazily: only the entries asked for are parsed.
+    struct AccountNames {
+        let scan: KeyedBlockScan?
+        let full: [String: String]
+
+        init(bytes: [UInt8]?) {
+            let text = bytes.flatMap { try? PlanText.decode($0) }
+            if let text, let scan = KeyedBlockScan(text, containerKey: "accounts") {
+                self.scan = scan
+                full = [:]
+            } else {
+                scan = nil
+                full = bytes.map { ChangeSummary.accountNames(bytes: $0) } ?? [:]
+            }
+        }
+
+        func name(of id: String) -> String {
+            if let scan, let position = scan.index[id],
+                let entry = ChangeSummary.entryNode(scan, scan.entries[position])
+            {
+                return entry.value["name"]?.scalar?.text ?? id
+            }
+            return full[id] ?? id
+        }
+    }
+
+    static func accountNames(bytes: [UInt8]) -> [String: String] {
+        guard let root = parse(bytes) else { return [:] }
         var names: [String: String] = [:]
         for entry in root["accounts"]?.entries ?? [] {
             names[entry.key] = entry.value["name"]?.scalar?.text ?? entry.key
@@ -90,9 +116,10 @@ public enum ChangeSummary {
         return names
     }
 
-    static func planName(kind: Plan.Kind, id: String, accountNames: [String: String]) -> String {
+
+    static func planName(kind: Plan.Kind, id: String, accountNames: AccountNames) -> String {
         switch kind {
-        case .account: return "\(accountNames[id] ?? id) plan"
+        case .account: return "\(accountNames.name(of: id)) plan"
         case .cluster: return "\(id) cluster plan"
         case .program: return "\(id) programme plan"
         }
@@ -104,11 +131,60 @@ public enum ChangeSummary {
     }
 
     static func compareAccounts(_ before: [UInt8]?, _ after: [UInt8]?) -> [PlanChange] {
+        // Big lists: cut both versions into entries by a line scan and parse only the entries whose
+        // text differs; anything the scan is unsure of goes through the full parse below.
+        if let before, let after, let oldText = try? PlanText.decode(before), let newText = try? PlanText.decode(after),
+            let oldScan = KeyedBlockScan(oldText, containerKey: "accounts"),
+            let newScan = KeyedBlockScan(newText, containerKey: "accounts")
+        {
+            var old: [YAMLEntry] = []
+            var new: [YAMLEntry] = []
+            var parsedAll = true
+            for entry in newScan.entries {
+                if let position = oldScan.index[entry.key] {
+                    let previous = oldScan.entries[position]
+                    if oldScan.slice(previous.lines) == newScan.slice(entry.lines) { continue }
+                    guard let a = entryNode(oldScan, previous), let b = entryNode(newScan, entry) else {
+                        parsedAll = false
+                        break
+                    }
+                    old.append(a)
+                    new.append(b)
+                } else {
+                    guard let b = entryNode(newScan, entry) else {
+                        parsedAll = false
+                        break
+                    }
+                    new.append(b)
+                }
+            }
+            if parsedAll {
+                for entry in oldScan.entries where newScan.index[entry.key] == nil {
+                    guard let a = entryNode(oldScan, entry) else {
+                        parsedAll = false
+                        break
+                    }
+                    old.append(a)
+                }
+            }
+            if parsedAll { return compareEntries(old: old, new: new) }
+        }
         let old = before.flatMap(parse)?["accounts"]?.entries ?? []
         let new = after.flatMap(parse)?["accounts"]?.entries ?? []
         guard !(old.isEmpty && new.isEmpty) else {
             return [PlanChange(subject: WorkspaceFile.accounts, subjectName: WorkspaceFile.accounts, kind: .fileEdited)]
         }
+        return compareEntries(old: old, new: new)
+    }
+
+    /// One entry of a scanned list, parsed on its own.
+    static func entryNode(_ scan: KeyedBlockScan, _ entry: KeyedBlockScan.Entry) -> YAMLEntry? {
+        guard let root = (try? YAMLParser.parse(scan.text(entry.lines))) ?? nil else { return nil }
+        return root.entries?.first { $0.key == entry.key }
+    }
+
+    /// Field-level changes between two sets of account entries (added, removed and changed ones).
+    static func compareEntries(old: [YAMLEntry], new: [YAMLEntry]) -> [PlanChange] {
         var oldByID: [String: YAMLNode] = [:]
         for entry in old { oldByID[entry.key] = entry.value }
         var newIDs: Set<String> = []
