@@ -180,3 +180,28 @@ import Testing
         #expect(try ValidateUseCase.run(at: root, scope: .staged, today: today).findings == expected)
     }
 }
+
+extension ParseCacheTests {
+    /// A commit's tree gives blob ids too: `validate --rev` and push validation reuse the cache, with
+    /// the same findings as a cold load.
+    @Test func commitSnapshotsReuseTheCacheWithTheSameFindings() throws {
+        let temp = TemporaryDirectory()
+        let root = temp.file("plans")
+        _ = try Initializer.run(at: root, remote: nil, executable: "/bin/true")
+        temp.write("plans/accounts.yaml", "accounts:\n  acme:\n    name: Acme\n    tier: 1\n    ae: nobody\n")
+        temp.write("plans/accounts/acme.md", Self.plan("acme"))
+        GitCLI.run(["add", "-A"], in: root)
+        GitCLI.run(["commit", "-q", "--no-verify", "-m", "plans"], in: root)
+        let repository = try PlanRepository.locate(from: root)
+        let head = try #require(try repository.git.headCommitID())
+        let source = try CommitSource(repository: repository.git, commit: head)
+        #expect(Set(source.fingerprints.keys).isSuperset(of: ["accounts.yaml", "accounts/acme.md", "team.yaml"]))
+        let first = ValidateUseCase.cachedLoad(source, fingerprints: source.fingerprints, gitDirectory: repository.git.gitDirectory)
+        let second = ValidateUseCase.cachedLoad(source, fingerprints: source.fingerprints, gitDirectory: repository.git.gitDirectory)
+        #expect(second.reparsed == 0)
+        let cold = ValidateUseCase.report(for: WorkspaceLoader.load(from: source), today: today)
+        #expect(ValidateUseCase.report(for: first, today: today).findings == cold.findings)
+        #expect(ValidateUseCase.report(for: second, today: today).findings == cold.findings)
+        #expect(cold.findings.contains { $0.rule == "unknown-person" })
+    }
+}

@@ -13,6 +13,23 @@ public struct CommitSource: WorkspaceSource {
         self.label = "commit \(commit.short)"
     }
 
+    /// The blob id of every regular plan data file, by path (from the tree listings; no blob is read).
+    public var fingerprints: [String: String] {
+        var result: [String: String] = [:]
+        for path in [WorkspaceFile.policy, WorkspaceFile.team, WorkspaceFile.accounts] {
+            if let entry = try? repository.treeEntry(at: path, inTree: treeID), entry.kind == .blob, entry.mode & 0o170000 == 0o100000 {
+                result[path] = entry.id.hex
+            }
+        }
+        for kind in Plan.Kind.allCases {
+            for entry in (try? repository.treeEntries(treeID, under: kind.folder)) ?? []
+            where entry.kind == .blob && entry.mode & 0o170000 == 0o100000 && entry.name.hasSuffix(".md") {
+                result[entry.path] = entry.id.hex
+            }
+        }
+        return result
+    }
+
     public func read(_ path: String) throws(SourceError) -> [UInt8]? {
         do {
             guard let entry = try repository.treeEntry(at: path, inTree: treeID) else { return nil }

@@ -158,7 +158,8 @@ public final class SyncEngine {
             let index = try git.index()
             try index.addAll()
             let staged = try StagedSource(repository: git)
-            let errors = ValidateUseCase.report(for: staged, today: today).findings.filter { $0.severity == .error }
+            let load = ValidateUseCase.cachedLoad(staged, fingerprints: staged.fingerprints, gitDirectory: git.gitDirectory)
+            let errors = ValidateUseCase.report(for: load, today: today).findings.filter { $0.severity == .error }
             if !errors.isEmpty { throw AbmsyncError.validationFailed(errors) }
             try index.write()
             let tree = try index.writeTree(to: git)
@@ -321,8 +322,9 @@ public final class SyncEngine {
                 // Never send what would fail validation, however it was committed (once per tree).
                 let tree = try git.commit(head).treeID
                 if !validatedTrees.contains(tree) {
-                    let errors = ValidateUseCase.report(for: try CommitSource(repository: git, commit: head), today: today)
-                        .findings.filter { $0.severity == .error }
+                    let source = try CommitSource(repository: git, commit: head)
+                    let load = ValidateUseCase.cachedLoad(source, fingerprints: source.fingerprints, gitDirectory: git.gitDirectory)
+                    let errors = ValidateUseCase.report(for: load, today: today).findings.filter { $0.severity == .error }
                     if !errors.isEmpty { throw AbmsyncError.validationFailed(errors) }
                     validatedTrees.insert(tree)
                 }

@@ -71,7 +71,12 @@ extension PlanRepository {
                     "there are unresolved conflicts", hint: "run 'abmsync conflicts' to see them and 'abmsync resolve' to settle them")
             }
             let staged = try StagedSource(repository: git)
-            let errors = validate ? ValidateUseCase.report(for: staged, today: today).findings.filter { $0.severity == .error } : []
+            let errors =
+                validate
+                ? ValidateUseCase.report(
+                    for: ValidateUseCase.cachedLoad(staged, fingerprints: staged.fingerprints, gitDirectory: git.gitDirectory),
+                    today: today
+                ).findings.filter { $0.severity == .error } : []
             if !errors.isEmpty {
                 throw AbmsyncError.validationFailed(errors)
             }

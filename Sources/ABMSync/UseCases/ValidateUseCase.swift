@@ -28,7 +28,8 @@ public enum ValidateUseCase {
         case .staged:
             let repository = try PlanRepository.locate(from: path)
             do {
-                load = stagedLoad(try StagedSource(repository: repository.git), gitDirectory: repository.git.gitDirectory)
+                let source = try StagedSource(repository: repository.git)
+                load = cachedLoad(source, fingerprints: source.fingerprints, gitDirectory: repository.git.gitDirectory)
             } catch {
                 throw .git(error)
             }
@@ -36,7 +37,8 @@ public enum ValidateUseCase {
             let repository = try PlanRepository.locate(from: path)
             do {
                 let commit = try repository.git.resolveCommit(revision)
-                load = WorkspaceLoader.load(from: try CommitSource(repository: repository.git, commit: commit))
+                let source = try CommitSource(repository: repository.git, commit: commit)
+                load = cachedLoad(source, fingerprints: source.fingerprints, gitDirectory: repository.git.gitDirectory)
             } catch {
                 throw .git(error, hint: error.code == .notFound ? "check the revision name with 'git log --oneline'" : nil)
             }
@@ -44,13 +46,20 @@ public enum ValidateUseCase {
         return report(for: load, today: today)
     }
 
-    /// The index's workspace, reusing the parse cache for every file whose blob is unchanged (the
-    /// index gives each file's blob id without reading it) and updating the cache when anything was
-    /// parsed. Same result as a full load.
+    /// The index's workspace through the parse cache.
     static func stagedLoad(_ source: StagedSource, gitDirectory: String) -> WorkspaceLoad {
+        cachedLoad(source, fingerprints: source.fingerprints, gitDirectory: gitDirectory)
+    }
+
+    /// A snapshot's workspace (the index or a commit), reusing the parse cache for every file whose
+    /// blob is unchanged (git gives each file's blob id without reading it) and updating the cache
+    /// when anything was parsed. Same result as a full load.
+    public static func cachedLoad(_ source: some WorkspaceSource, fingerprints: [String: String], gitDirectory: String)
+        -> WorkspaceLoad
+    {
         let cachePath = ParseCacheStore.path(gitDirectory: gitDirectory)
         let previous = ParseCacheStore.read(cachePath)
-        let load = WorkspaceLoader.load(from: source, reusing: ParseReuse(fingerprints: source.fingerprints, previous: previous))
+        let load = WorkspaceLoader.load(from: source, reusing: ParseReuse(fingerprints: fingerprints, previous: previous))
         if load.reparsed > 0 || load.parses.count != previous.count {
             ParseCacheStore.write(load.parses, to: cachePath)
         }
