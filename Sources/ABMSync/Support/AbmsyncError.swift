@@ -65,4 +65,11 @@ public enum AbmsyncError: Error, Sendable {
 
 extension AbmsyncError {
     static func git(_ error: GitError) -> AbmsyncError { .git(error, hint: nil) }
+
+    /// Any error from a block that mixes abmsync and git calls, as an AbmsyncError.
+    static func from(_ error: any Error) -> AbmsyncError {
+        if let error = error as? AbmsyncError { return error }
+        if let error = error as? GitError { return .git(error) }
+        return .invalidArgument("\(error)", hint: nil)
+    }
 }

@@ -37,12 +37,8 @@ public enum StatusUseCase {
                 localChanges: try repository.localChanges(), mergeInProgress: try git.mergeHead() != nil,
                 conflictMarkers: load.findings.filter { $0.rule == "conflict-marker" }, errors: report.errorCount,
                 warnings: report.warningCount)
-        } catch let error as AbmsyncError {
-            throw error
-        } catch let error as GitError {
-            throw .git(error)
         } catch {
-            throw .invalidArgument("\(error)", hint: nil)
+            throw AbmsyncError.from(error)
         }
     }
 }

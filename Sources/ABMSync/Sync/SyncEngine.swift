@@ -116,12 +116,8 @@ public final class SyncEngine {
                     hint: "record it once with: abmsync init --remote URL (or git remote add origin URL)")
             }
             report.remoteURL = RemoteDisplay.redacted(info.url)
-        } catch let error as AbmsyncError {
-            throw error
-        } catch let error as GitError {
-            throw .git(error)
         } catch {
-            throw .invalidArgument("\(error)", hint: nil)
+            throw AbmsyncError.from(error)
         }
         return report
     }
@@ -169,12 +165,8 @@ public final class SyncEngine {
             try moveBranch(to: commit, from: head, reason: "abmsync: finish merge")
             try git.cleanupState()
             report.checkpoint = (commit.short, changes)
-        } catch let error as AbmsyncError {
-            throw error
-        } catch let error as GitError {
-            throw .git(error)
         } catch {
-            throw .invalidArgument("\(error)", hint: nil)
+            throw AbmsyncError.from(error)
         }
     }
 
@@ -270,12 +262,8 @@ public final class SyncEngine {
                 report.pullOutcome = .conflicts
                 report.conflicts = conflicts
             }
-        } catch let error as AbmsyncError {
-            throw error
-        } catch let error as GitError {
-            throw .git(error)
         } catch {
-            throw .invalidArgument("\(error)", hint: nil)
+            throw AbmsyncError.from(error)
         }
     }
 

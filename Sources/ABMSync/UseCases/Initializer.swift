@@ -81,12 +81,8 @@ public enum Initializer {
                     try repository.addRemote(name: "origin", url: remote)
                     result.remoteAdded = remote
                 }
-            } catch let error as GitError {
-                throw .git(error)
-            } catch let error as AbmsyncError {
-                throw error
             } catch {
-                throw .invalidArgument("\(error)", hint: nil)
+                throw AbmsyncError.from(error)
             }
         }
 

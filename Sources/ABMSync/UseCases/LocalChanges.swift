@@ -88,12 +88,8 @@ extension PlanRepository {
             let id = try git.createCommit(
                 tree: tree, parents: parent.map { [$0] } ?? [], message: message, author: identity)
             return (id, changes)
-        } catch let error as AbmsyncError {
-            throw error
-        } catch let error as GitError {
-            throw .git(error)
         } catch {
-            throw .invalidArgument("\(error)", hint: nil)
+            throw AbmsyncError.from(error)
         }
     }
 }
