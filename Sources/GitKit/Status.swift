@@ -25,13 +25,17 @@ public struct FileStatus: Equatable, Sendable {
 
 extension Repository {
     /// Every path that differs from HEAD (untracked files included, ignored files not).
-    public func status() throws(GitError) -> [FileStatus] {
+    /// With `refreshIndex`, file stat data that was found current is written back to the index (as
+    /// `git status` does), so files written in the same second as the index stop being re-read and
+    /// re-hashed on every later status.
+    public func status(refreshIndex: Bool = false) throws(GitError) -> [FileStatus] {
         var options = git_status_options()
         try check(git_status_options_init(&options, UInt32(GIT_STATUS_OPTIONS_VERSION)), "check for changes")
         options.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR
         options.flags =
             GIT_STATUS_OPT_INCLUDE_UNTRACKED.rawValue | GIT_STATUS_OPT_RECURSE_UNTRACKED_DIRS.rawValue
             | GIT_STATUS_OPT_RENAMES_HEAD_TO_INDEX.rawValue | GIT_STATUS_OPT_SORT_CASE_SENSITIVELY.rawValue
+        if refreshIndex { options.flags |= GIT_STATUS_OPT_UPDATE_INDEX.rawValue }
         var list: OpaquePointer?
         try check(git_status_list_new(&list, handle, &options), "check for changes")
         defer { git_status_list_free(list) }

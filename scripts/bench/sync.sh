@@ -33,10 +33,11 @@ for rep in $(seq "$REPS"); do
   t0=$(ms); git clone -q shared.git git-clone; t1=$(ms); clone_git+=($((t1 - t0)))
   t0=$(ms); "$ABMSYNC" clone --quiet "$work/r$rep/shared.git" abm-clone >/dev/null; t1=$(ms); clone_abm+=($((t1 - t0)))
   # Side A edits and pushes with git; side B edits and commits, then pulls with each tool.
-  git clone -q shared.git a; git clone -q shared.git b
+  # Two identical side-B clones made the same way (not copies: a copied work tree has new inode numbers,
+  # which makes both tools re-read every file on their first status).
+  git clone -q shared.git a; git clone -q shared.git b-git; git clone -q shared.git b-abm
   python3 "$here/sync_edits.py" a 0 100; (cd a && git commit -qam "side A" && git push -q)
-  python3 "$here/sync_edits.py" b 1 100; (cd b && git commit -qam "side B")
-  cp -a b b-git; cp -a b b-abm
+  for b in b-git b-abm; do python3 "$here/sync_edits.py" "$b" 1 100; (cd "$b" && git commit -qam "side B"); done
   t0=$(ms); (cd b-git && git pull -q --no-edit >/dev/null 2>&1) && git_result="merged" || git_result="stopped with a conflict in $(cd b-git && git diff --name-only --diff-filter=U | tr '\n' ' ')"; t1=$(ms); pull_git+=($((t1 - t0)))
   t0=$(ms); "$ABMSYNC" pull --quiet -C b-abm >/dev/null && abm_result="merged cleanly" || abm_result="exit $?"; t1=$(ms); pull_abm+=($((t1 - t0)))
   python3 - "$work/r$rep/b-abm/accounts.yaml" <<'PY'

@@ -27,6 +27,9 @@ extension PlanRepository {
     /// Paths with uncommitted changes (staged or not), untracked files included.
     public func changedFiles() throws(AbmsyncError) -> [FileStatus] {
         do {
+            // Refreshing the index's stat data keeps later runs from re-reading every file; if the
+            // index cannot be written right now (another program holds it), a plain status will do.
+            if let refreshed = try? git.status(refreshIndex: true) { return refreshed }
             return try git.status()
         } catch {
             throw .git(error)
