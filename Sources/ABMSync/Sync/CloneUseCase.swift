@@ -35,7 +35,11 @@ public enum CloneUseCase {
         let plans = try PlanRepository.locate(from: root)
         var setup = try HookInstaller.install(in: plans.git, executable: executable).map(\.summary)
         setup += try Initializer.configureMergeDriverAndAttributes(plans)
-        let accounts = WorkspaceLoader.load(from: WorkingTreeSource(root: root)).workspace.accounts.count
+        // Count the accounts from accounts.yaml alone (loading every plan just to count would double a
+        // big clone's time).
+        let listBytes = (try? WorkingTreeSource(root: root).read(WorkspaceFile.accounts)) ?? nil
+        let listText = listBytes.flatMap { try? PlanText.decode($0) }
+        let accounts = listText.flatMap { (try? YAMLParser.parse($0)) ?? nil }?["accounts"]?.entries?.count ?? 0
         return Result(root: root, initialisedEmptyRemote: false, setup: setup, accountCount: accounts)
     }
 
