@@ -14,10 +14,10 @@ struct AbmsyncCommand: ParsableCommand {
 
             Exit codes (the same for every command):
               0   ok
-              1   your plans need attention: validation errors or merge conflicts (abmsync worked)
+              1   your plans need attention: validation errors or merge conflicts
               2   abmsync could not do its job: git, files, network or configuration
               64  the command line was wrong
-              75  the shared remote could not be reached (pull/push/sync): your edits are kept locally
+              75  shared remote unreachable (pull/push/sync); your edits are kept
             """,
         version: AbmsyncVersion.current,
         subcommands: [
