@@ -45,31 +45,37 @@ enum CapacityRules: RuleFamily {
                     account: id)
             }
             if let ae = account.ae, let limit = policy.maxPerAE {
-                let key = Key(tier: tier.value, person: ae.value)
-                seenAE[key, default: 0] += 1
-                if seenAE[key] == limit + 1, let total = perAE[key] {
-                    report.report(
-                        aeCapacity, at: ae.location,
-                        "\(context.name(person: ae.value)) is AE for \(total) \(tier.value) accounts, over the limit of \(limit); \(context.name(account)) is the first one over",
-                        why: "an AE can give \(policy.name) accounts real attention only up to tiers.\(number).max_per_ae",
-                        fix: "give \((total - limit).counted("account")) to another AE, or move them to another tier",
-                        account: id)
-                }
+                reportOwnerOverLimit(
+                    aeCapacity, owner: ae, tier: tier.value, limit: limit, totals: perAE, seen: &seenAE,
+                    role: "AE", setting: "max_per_ae", why: "an AE can give \(policy.name) accounts real attention",
+                    account: account, context: context, report: &report)
             }
             if let marketer = account.marketer, let limit = policy.maxPerMarketer {
-                let key = Key(tier: tier.value, person: marketer.value)
-                seenMarketer[key, default: 0] += 1
-                if seenMarketer[key] == limit + 1, let total = perMarketer[key] {
-                    report.report(
-                        marketerCapacity, at: marketer.location,
-                        "\(context.name(person: marketer.value)) is marketer for \(total) \(tier.value) accounts, over the limit of \(limit); \(context.name(account)) is the first one over",
-                        why: "a marketer can run custom programmes for \(policy.name) accounts only up to tiers.\(number).max_per_marketer",
-                        fix: "give \((total - limit).counted("account")) to another marketer, or move them to another tier",
-                        account: id)
-                }
+                reportOwnerOverLimit(
+                    marketerCapacity, owner: marketer, tier: tier.value, limit: limit, totals: perMarketer,
+                    seen: &seenMarketer, role: "marketer", setting: "max_per_marketer",
+                    why: "a marketer can run custom programmes for \(policy.name) accounts",
+                    account: account, context: context, report: &report)
             }
         }
         checkClusterSizes(context, &report)
+    }
+
+    /// One finding per owner and tier, at the first account over the owner's limit.
+    private static func reportOwnerOverLimit(
+        _ rule: ValidationRule, owner: Located<String>, tier: Tier, limit: Int, totals: [Key: Int], seen: inout [Key: Int],
+        role: String, setting: String, why: String, account: Account, context: ValidationContext,
+        report: inout FindingCollector
+    ) {
+        let key = Key(tier: tier, person: owner.value)
+        seen[key, default: 0] += 1
+        guard seen[key] == limit + 1, let total = totals[key] else { return }
+        report.report(
+            rule, at: owner.location,
+            "\(context.name(person: owner.value)) is \(role) for \(total) \(tier) accounts, over the limit of \(limit); \(context.name(account)) is the first one over",
+            why: "\(why) only up to tiers.\(tier.rawValue).\(setting)",
+            fix: "give \((total - limit).counted("account")) to another \(role), or move them to another tier",
+            account: account.id.value)
     }
 
     private static func checkClusterSizes(_ context: ValidationContext, _ report: inout FindingCollector) {
