@@ -101,9 +101,10 @@ import Testing
     }
 
     @Test func planSectionsAndBlocksCarryFileLines() throws {
-        let load = WorkspaceLoader.load(from: MemorySource(["accounts/acme-corp.md": Self.plan]))
-        #expect(load.findings.isEmpty)
-        let plan = try #require(load.workspace.plan(.account, "acme-corp"))
+        var findings: [Finding] = []
+        let input = PlanInput(path: "accounts/acme-corp.md", kind: .account, bytes: Array(Self.plan.utf8))
+        let plan = try #require(input.plan(findings: &findings))
+        #expect(findings.isEmpty)
         #expect(plan.title == "Acme Corp — strategic account plan")
         #expect(plan.frontMatterLines == 2..<6)
         #expect(plan.frontMatter?["account"]?.line == 2)
@@ -117,6 +118,18 @@ import Testing
         let table = try #require(plan.blocks.first { if case .table = $0.kind { return true } else { return false } })
         guard case .table(let rows) = table.kind else { return }
         #expect(rows.count == 2)  // header + one body row (cmark-gfm does not report the delimiter row)
+    }
+
+    @Test func planFactsKeepWhatCrossFileRulesNeed() throws {
+        let load = WorkspaceLoader.load(from: MemorySource(["accounts/acme-corp.md": Self.plan]))
+        #expect(load.findings.isEmpty)
+        let facts = try #require(load.workspace.plan(.account, "acme-corp"))
+        #expect(facts.frontMatterLine == 2)
+        #expect(facts.titleLine == 7)
+        #expect(facts.sections == ["summary", "plays"])
+        #expect(facts.stakeholderCount == 1)
+        #expect(facts.stakeholdersKey == SourceLocation(file: "accounts/acme-corp.md", line: 3, column: 1))
+        #expect(facts.owner == nil && facts.clusterField == nil)
     }
 
     @Test func brokenFrontMatterPointsAtTheFileLine() throws {

@@ -1,6 +1,6 @@
 /// One entry of accounts.yaml: a target account, its tier and its owners.
 /// Every field keeps where it was written, so findings and merges can point at it.
-public struct Account: Sendable {
+public struct Account: Sendable, Hashable {
     public var id: Located<String>
     public var name: Located<String>?
     public var domain: Located<String>?
@@ -19,13 +19,30 @@ public struct Account: Sendable {
     public var intent: Located<Int>?
     /// Fields abmsync does not know (kept, allowed; checked for likely misspellings).
     public var extraFields: [Located<String>]
-    /// The entry as written, for rules that need more than the typed fields.
-    public var node: YAMLNode
+    /// The keys the entry gives a value (not null, not empty), in file order: for policies that
+    /// require a team's own fields.
+    public var filledFields: [String]
+    /// True when the entry writes `tier:` with some value, valid or not.
+    public var writesTier: Bool
 
-    public init(id: Located<String>, node: YAMLNode) {
+    public init(id: Located<String>, filledFields: [String] = [], writesTier: Bool = false) {
         self.id = id
-        self.node = node
+        self.filledFields = filledFields
+        self.writesTier = writesTier
         self.extraFields = []
+    }
+
+    /// The account as read from its entry in accounts.yaml (the typed fields are set by the reader).
+    public init(id: Located<String>, entry: YAMLNode) {
+        var filled: [String] = []
+        var writesTier = false
+        for field in entry.entries ?? [] {
+            let value = field.value
+            if field.key == "tier", value.scalar?.isNull != true { writesTier = true }
+            if let scalar = value.scalar, scalar.isNull || scalar.text.isEmpty { continue }
+            filled.append(field.key)
+        }
+        self.init(id: id, filledFields: filled, writesTier: writesTier)
     }
 
     /// The display name, or the id when the entry has none.

@@ -100,8 +100,7 @@ enum CapacityRules: RuleFamily {
             let location: SourceLocation
             var account: String?
             if let plan = context.workspace.plan(.cluster, cluster) {
-                location = plan.frontMatter?["cluster"].map { context.location($0, in: plan.path) }
-                    ?? context.frontMatterLocation(plan)
+                location = plan.clusterField ?? plan.frontMatterLocation
             } else if let first = firstMember[cluster], let field = first.cluster {
                 location = field.location
                 account = first.id.value

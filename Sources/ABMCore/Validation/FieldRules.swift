@@ -13,7 +13,7 @@ enum FieldRules: RuleFamily {
         let stageList = policy.stages.joined(separator: ", ")
         for account in context.workspace.accounts {
             let id = account.id.value
-            if account.tier == nil, account.node["tier"].map({ $0.scalar?.isNull == true }) ?? true {
+            if account.tier == nil, !account.writesTier {
                 // A tier that is present but invalid was already reported by the loader.
                 report.report(
                     missingTier, at: account.id.location, "\(context.name(account)) has no tier",

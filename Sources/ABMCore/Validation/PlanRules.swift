@@ -13,46 +13,58 @@ enum PlanRules: RuleFamily {
     static let stakeholderRoles = ["economic-buyer", "champion", "influencer", "user", "blocker"]
     static let sentiments = ["positive", "neutral", "negative", "unknown"]
 
+    /// The checks that look across files: the plan's account exists, and the plan has the sections
+    /// its kind (and, for account plans, its account's tier) requires.
     static func check(_ context: ValidationContext, _ report: inout FindingCollector) {
         for plan in context.workspace.plans {
-            let account = plan.kind == .account ? plan.id : nil
-            checkID(plan, context, &report)
             if plan.kind == .account, context.workspace.account(plan.id) == nil {
                 report.report(
-                    orphanPlan, at: context.frontMatterLocation(plan),
+                    orphanPlan, at: plan.frontMatterLocation,
                     "\(plan.path) is a plan for account '\(plan.id)', which is not in accounts.yaml",
                     why: "accounts.yaml is the one shared account list; a plan outside it has no tier or owners",
-                    fix: "add '\(plan.id):' to accounts.yaml, or rename or remove the plan", account: account)
+                    fix: "add '\(plan.id):' to accounts.yaml, or rename or remove the plan", account: plan.id)
             }
             checkSections(plan, context, &report)
-            if let frontMatter = plan.frontMatter {
-                if let stakeholders = frontMatter["stakeholders"] {
-                    checkStakeholders(stakeholders, plan: plan, account: account, context, &report)
-                }
-                if let kpis = frontMatter["kpis"] { checkKPIs(kpis, plan: plan, account: account, context, &report) }
-            }
         }
     }
 
-    private static func checkID(_ plan: Plan, _ context: ValidationContext, _ report: inout FindingCollector) {
+    /// The checks that need nothing but the plan itself: run when it is parsed, so their findings
+    /// are kept with the file and re-checked only when it changes.
+    static func checkFile(_ plan: Plan, _ report: inout FindingCollector) {
+        let account = plan.kind == .account ? plan.id : nil
+        checkID(plan, &report)
+        if let frontMatter = plan.frontMatter {
+            if let stakeholders = frontMatter["stakeholders"] {
+                checkStakeholders(stakeholders, plan: plan, account: account, &report)
+            }
+            if let kpis = frontMatter["kpis"] { checkKPIs(kpis, plan: plan, account: account, &report) }
+        }
+    }
+
+    private static func location(_ node: YAMLNode, in plan: Plan) -> SourceLocation {
+        SourceLocation(file: plan.path, line: node.line, column: node.column)
+    }
+
+    private static func checkID(_ plan: Plan, _ report: inout FindingCollector) {
         let key = plan.kind.idKey
         let account = plan.kind == .account ? plan.id : nil
         guard let node = plan.frontMatter?[key], let value = node.scalar, !value.isNull else {
             report.report(
-                planID, at: context.frontMatterLocation(plan), "\(plan.path) has no '\(key): \(plan.id)' in its front matter",
+                planID, at: SourceLocation(file: plan.path, line: plan.frontMatterLines?.lowerBound ?? 1),
+                "\(plan.path) has no '\(key): \(plan.id)' in its front matter",
                 why: "the front matter says which \(key) the \(plan.kind.title) belongs to, so renames and merges keep them together",
                 fix: "add '\(key): \(plan.id)' as the first front-matter field", account: account)
             return
         }
         guard value.text != plan.id else { return }
         report.report(
-            planID, at: context.location(node, in: plan.path),
+            planID, at: location(node, in: plan),
             "\(plan.path) says '\(key): \(value.text)', but its file name says '\(plan.id)'",
             why: "a plan's file name is its id; a different id inside means the plan was copied or renamed halfway",
             fix: "write '\(key): \(plan.id)', or rename the file to \(plan.kind.folder)/\(value.text).md", account: account)
     }
 
-    private static func checkSections(_ plan: Plan, _ context: ValidationContext, _ report: inout FindingCollector) {
+    private static func checkSections(_ plan: PlanFacts, _ context: ValidationContext, _ report: inout FindingCollector) {
         let required: [String]
         let source: String
         switch plan.kind {
@@ -68,12 +80,12 @@ enum PlanRules: RuleFamily {
             source = "plans.program.sections"
         }
         guard !required.isEmpty else { return }
-        let present = Set(plan.sections.map { Plan.normalizedTitle($0.title) })
+        let present = Set(plan.sections)
         let missing = required.filter { !present.contains(Plan.normalizedTitle($0)) }
         guard !missing.isEmpty else { return }
         let list = missing.map { "'\($0)'" }.joined(separator: ", ")
         report.report(
-            missingSection, at: context.titleLocation(plan),
+            missingSection, at: plan.titleLocation,
             "\(plan.kind.title) '\(plan.id)' is missing \(missing.count == 1 ? "the section" : "the sections") \(list)",
             why: "abmsync.yaml (\(source)) requires these sections, so every plan of this kind covers the same ground",
             fix: "add \(missing.map { "'## \($0)'" }.joined(separator: ", ")) to \(plan.path) (see templates/plans)",
@@ -81,13 +93,13 @@ enum PlanRules: RuleFamily {
     }
 
     private static func checkStakeholders(
-        _ node: YAMLNode, plan: Plan, account: String?, _ context: ValidationContext, _ report: inout FindingCollector
+        _ node: YAMLNode, plan: Plan, account: String?, _ report: inout FindingCollector
     ) {
         let why = "the buying group is counted and reported from these entries"
         if node.scalar?.isNull == true { return }
         guard let items = node.items else {
             report.report(
-                stakeholderShape, at: context.location(node, in: plan.path),
+                stakeholderShape, at: location(node, in: plan),
                 "'stakeholders' must be a list, found \(node.kindDescription)", why: why,
                 fix: "write one '- name: …' entry per person, with role and sentiment", account: account)
             return
@@ -95,7 +107,7 @@ enum PlanRules: RuleFamily {
         for item in items {
             guard item.entries != nil else {
                 report.report(
-                    stakeholderShape, at: context.location(item, in: plan.path),
+                    stakeholderShape, at: location(item, in: plan),
                     "a stakeholder must be a mapping with name and role, found \(item.kindDescription)", why: why,
                     fix: "write it like '- name: Dana Ruiz' with 'role: economic-buyer' on the next line", account: account)
                 continue
@@ -103,50 +115,49 @@ enum PlanRules: RuleFamily {
             let name = item["name"]?.scalar.flatMap { $0.isNull ? nil : $0.text }
             if name == nil || name?.isEmpty == true {
                 report.report(
-                    stakeholderShape, at: context.location(item, in: plan.path), "a stakeholder has no name", why: why,
+                    stakeholderShape, at: location(item, in: plan), "a stakeholder has no name", why: why,
                     fix: "add 'name: <full name>' to the entry", account: account)
             }
             // Worded only when there is something to report (this runs for every stakeholder).
             let who = { name.map { "stakeholder '\($0)'" } ?? "a stakeholder" }
             checkChoice(
                 item, key: "role", required: true, allowed: stakeholderRoles, who: who(), plan: plan, account: account,
-                context, &report)
+                &report)
             checkChoice(
                 item, key: "sentiment", required: false, allowed: sentiments, who: who(), plan: plan, account: account,
-                context, &report)
+                &report)
         }
     }
 
     private static func checkChoice(
         _ item: YAMLNode, key: String, required: Bool, allowed: [String], who: @autoclosure () -> String, plan: Plan,
-        account: String?,
-        _ context: ValidationContext, _ report: inout FindingCollector
+        account: String?, _ report: inout FindingCollector
     ) {
         var choices: String { allowed.joined(separator: ", ") }
         guard let node = item[key], let scalar = node.scalar, !scalar.isNull else {
             guard required else { return }
             report.report(
-                stakeholderShape, at: context.location(item, in: plan.path), "\(who()) has no \(key)",
+                stakeholderShape, at: location(item, in: plan), "\(who()) has no \(key)",
                 why: "the buying group is judged by who decides, champions and blocks",
                 fix: "add '\(key):' with one of: \(choices)", account: account)
             return
         }
         guard !allowed.contains(scalar.text) else { return }
         report.report(
-            stakeholderShape, at: context.location(node, in: plan.path),
+            stakeholderShape, at: location(node, in: plan),
             "\(who()) has \(key) '\(scalar.text)', which is not one of \(choices)",
             why: "reports group the buying group by these values only",
             fix: "use one of: \(choices)\(ValidationContext.didYouMean(scalar.text, in: allowed))", account: account)
     }
 
     private static func checkKPIs(
-        _ node: YAMLNode, plan: Plan, account: String?, _ context: ValidationContext, _ report: inout FindingCollector
+        _ node: YAMLNode, plan: Plan, account: String?, _ report: inout FindingCollector
     ) {
         let why = "KPIs are compared and summed across plans, which needs plain numbers"
         if node.scalar?.isNull == true { return }
         guard let entries = node.entries else {
             report.report(
-                kpiShape, at: context.location(node, in: plan.path),
+                kpiShape, at: location(node, in: plan),
                 "'kpis' must be a mapping of names to numbers, found \(node.kindDescription)", why: why,
                 fix: "write one 'name: number' per line under 'kpis:', like 'pipeline: 450000'", account: account)
             return
@@ -155,7 +166,7 @@ enum PlanRules: RuleFamily {
             let value = entry.value
             if let scalar = value.scalar, scalar.isNull || scalar.double?.isFinite == true { continue }
             report.report(
-                kpiShape, at: context.location(value, in: plan.path),
+                kpiShape, at: location(value, in: plan),
                 "KPI '\(entry.key)' must be a number, found \(value.describedValue)", why: why,
                 fix: "write the number without units or quotes (like '\(entry.key): 12'), or leave it empty", account: account)
         }

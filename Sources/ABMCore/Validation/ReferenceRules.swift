@@ -32,14 +32,13 @@ enum ReferenceRules: RuleFamily {
             }
         }
         for plan in workspace.plans where plan.kind == .program {
-            guard let owner = plan.frontMatter?["owner"], let text = owner.scalar, !text.isNull else {
+            guard let person = plan.owner else {
                 report.report(
-                    programOwner, at: context.frontMatterLocation(plan), "programme '\(plan.id)' has no owner",
+                    programOwner, at: plan.frontMatterLocation, "programme '\(plan.id)' has no owner",
                     why: "marketing operations runs each programme; without an owner nobody hands engaged accounts to sales",
                     fix: "add 'owner: <person id>' (a marketing-ops person) to the front matter of \(plan.path)")
                 continue
             }
-            let person = Located(text.text, at: context.location(owner, in: plan.path))
             checkPerson(
                 person, as: .marketingOps, what: "the owner of programme '\(plan.id)'", field: "owner", account: nil,
                 context, &report, &suggestions)

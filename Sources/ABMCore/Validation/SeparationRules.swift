@@ -16,11 +16,11 @@ enum SeparationRules: RuleFamily {
         }
         guard !tier1Owner.isEmpty else { return }
         for plan in context.workspace.plans where plan.kind == .program {
-            guard let node = plan.frontMatter?["owner"], let owner = node.scalar?.text,
+            guard let owner = plan.owner?.value, let location = plan.owner?.location,
                 let (account, field) = tier1Owner[owner]
             else { continue }
             report.report(
-                tierSeparation, at: context.location(node, in: plan.path),
+                tierSeparation, at: location,
                 "\(context.name(person: owner)) owns programme '\(plan.id)' and is also the \(field) of tier 1 account \(context.name(account))",
                 why: "separation: true keeps 1:1 account work and 1:many programme infrastructure with different people, so neither starves the other",
                 fix: "make a marketing-ops person the programme's owner, or give the tier 1 account to someone else",

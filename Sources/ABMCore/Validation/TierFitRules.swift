@@ -20,15 +20,10 @@ enum TierFitRules: RuleFamily {
                     account: id)
             }
             if let minimum = policy.minStakeholders, minimum > 0, let plan = context.workspace.plan(.account, id) {
-                let node = plan.frontMatter?["stakeholders"]
                 // A value that is not a list is reported by stakeholder-shape; do not count it twice.
-                if let node, node.items == nil, node.scalar?.isNull != true { continue }
-                let count = node?.items?.count ?? 0
-                guard count < minimum else { continue }
-                let keyLocation = plan.frontMatter?.entries?.first { $0.key == "stakeholders" }
-                    .map { context.location($0.keyNode, in: plan.path) }
+                guard let count = plan.stakeholderCount, count < minimum else { continue }
                 report.report(
-                    buyingGroupSize, at: keyLocation ?? context.frontMatterLocation(plan),
+                    buyingGroupSize, at: plan.stakeholdersKey ?? plan.frontMatterLocation,
                     "the plan for \(context.name(account)) maps \(count.counted("stakeholder")); \(tier) plans map at least \(minimum)",
                     why: "\(policy.name) deals are won by a whole buying group (tiers.\(tier.rawValue).min_stakeholders), not one contact",
                     fix: "add the economic buyer, champions, influencers and blockers under 'stakeholders:' in \(plan.path)",

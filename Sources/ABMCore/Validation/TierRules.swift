@@ -54,9 +54,7 @@ enum TierRules: RuleFamily {
         case "tier_since": return account.tierSince != nil
         case "reviewed": return account.reviewed != nil
         default:
-            guard let node = account.node[field] else { return false }
-            if let scalar = node.scalar { return !scalar.isNull && !scalar.text.isEmpty }
-            return true
+            return account.filledFields.contains(field)
         }
     }
 

@@ -148,21 +148,6 @@ struct ValidationContext: Sendable {
     /// Where to point at an account as a whole: its tier, else its id in accounts.yaml.
     func anchor(_ account: Account) -> SourceLocation { account.tier?.location ?? account.id.location }
 
-    /// The line a missing thing in a plan is reported on: its `#` title, else the body's first line.
-    func titleLocation(_ plan: Plan) -> SourceLocation {
-        for block in plan.blocks {
-            if case .heading(level: 1) = block.kind {
-                return SourceLocation(file: plan.path, line: block.lines.lowerBound)
-            }
-        }
-        return SourceLocation(file: plan.path, line: plan.bodyStartLine)
-    }
-
-    /// Where a plan's front matter starts (the line after `---`), else line 1.
-    func frontMatterLocation(_ plan: Plan) -> SourceLocation {
-        SourceLocation(file: plan.path, line: plan.frontMatterLines?.lowerBound ?? 1)
-    }
-
     /// `Spelling.closest`, phrased for a fix: ` (did you mean 'x'?)` or nothing.
     static func didYouMean(_ word: String, in candidates: [String]) -> String {
         guard let guess = Spelling.closest(to: word, in: candidates) else { return "" }

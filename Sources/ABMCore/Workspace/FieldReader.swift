@@ -346,7 +346,7 @@ struct FieldReader {
                     fix: "indent its fields under '\(key):' (name, tier, ae, …)", account: key))
             return nil
         }
-        var account = Account(id: id, node: entry.value)
+        var account = Account(id: id, entry: entry.value)
         account.extraFields = checkUnknownKeys(fields, known: Account.knownFields, context: "account '\(key)'", account: key)
         for field in fields {
             let value = field.value

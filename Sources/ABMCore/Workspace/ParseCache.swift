@@ -4,11 +4,10 @@
 /// same `fingerprint`: a blob id, say) is exactly what parsing it again would give.
 public struct FileParse: Sendable {
     public enum Result: Sendable {
-        /// A plan file: the plan (nil when unusable) and the problems met reading it.
-        case plan(Plan?, [Finding])
-        /// accounts.yaml: its YAML (nil when it did not parse) and every problem met reading it.
-        /// The accounts are read from the document again, which is cheap and exact.
-        case accounts(YAMLNode?, [Finding])
+        /// A plan file: its facts (nil when unusable) and the problems met reading and checking it.
+        case plan(PlanFacts?, [Finding])
+        /// accounts.yaml: the accounts read from it and every problem met reading it.
+        case accounts([Account], [Finding])
     }
 
     /// Identifies the file's content without reading it (a blob id); any text the caller chooses.
@@ -44,8 +43,8 @@ public struct ParseReuse: Sendable {
 /// A compact binary encoding of parse results (pure; the caller stores and checks the bytes).
 /// Decoding answers nil for anything malformed, never traps.
 public enum ParseCacheCodec {
-    /// Bumped whenever `Plan`, `YAMLNode`, `Finding` or this encoding changes.
-    public static let version: UInt32 = 1
+    /// Bumped whenever `PlanFacts`, `Account`, `Finding` or this encoding changes.
+    public static let version: UInt32 = 2
 
     public static func encode(_ parses: [String: FileParse]) -> [UInt8] {
         var writer = ByteWriter()
@@ -55,19 +54,20 @@ public enum ParseCacheCodec {
             writer.string(path)
             writer.string(parse.fingerprint)
             switch parse.result {
-            case .plan(let plan, let findings):
+            case .plan(let facts, let findings):
                 writer.byte(0)
                 writer.findings(findings, path: path)
-                if let plan {
+                if let facts {
                     writer.byte(1)
-                    writer.plan(plan)
+                    writer.facts(facts)
                 } else {
                     writer.byte(0)
                 }
-            case .accounts(let document, let findings):
+            case .accounts(let accounts, let findings):
                 writer.byte(1)
                 writer.findings(findings, path: path)
-                writer.optionalNode(document)
+                writer.int(accounts.count)
+                for account in accounts { writer.account(account) }
             }
         }
         return writer.bytes
@@ -81,8 +81,7 @@ public enum ParseCacheCodec {
         bytes.withUnsafeBytes { buffer -> [String: FileParse]? in
             var reader = ByteReader(buffer)
             do {
-                let count = try reader.int()
-                guard count >= 0, count <= buffer.count else { return nil }
+                let count = try reader.count()
                 var result: [String: FileParse] = [:]
                 result.reserveCapacity(count)
                 for _ in 0..<count {
@@ -91,12 +90,15 @@ public enum ParseCacheCodec {
                     switch try reader.byte() {
                     case 0:
                         let findings = try reader.findings(path: path)
-                        let plan = try reader.byte() == 1 ? try reader.plan(path: path) : nil
-                        result[path] = FileParse(fingerprint: fingerprint, result: .plan(plan, findings))
+                        let facts = try reader.byte() == 1 ? try reader.facts(path: path) : nil
+                        result[path] = FileParse(fingerprint: fingerprint, result: .plan(facts, findings))
                     case 1:
                         let findings = try reader.findings(path: path)
-                        let document = try reader.optionalNode()
-                        result[path] = FileParse(fingerprint: fingerprint, result: .accounts(document, findings))
+                        let count = try reader.count()
+                        var accounts: [Account] = []
+                        accounts.reserveCapacity(count)
+                        for _ in 0..<count { accounts.append(try reader.account(path: path)) }
+                        result[path] = FileParse(fingerprint: fingerprint, result: .accounts(accounts, findings))
                     default:
                         throw ByteReader.Malformed()
                     }
@@ -144,9 +146,10 @@ private struct ByteWriter {
         }
     }
 
-    mutating func range(_ value: Range<Int>) {
-        int(value.lowerBound)
-        int(value.upperBound - value.lowerBound)
+    /// A place in the file being encoded (its name is implied).
+    mutating func position(_ location: SourceLocation) {
+        int(location.line)
+        int(location.column)
     }
 
     /// Findings of one file; the file name is left out when it is the file's own path.
@@ -161,8 +164,7 @@ private struct ByteWriter {
                 byte(1)
                 string(finding.location.file)
             }
-            int(finding.location.line)
-            int(finding.location.column)
+            position(finding.location)
             string(finding.message)
             optionalString(finding.why)
             optionalString(finding.fix)
@@ -170,92 +172,88 @@ private struct ByteWriter {
         }
     }
 
-    mutating func optionalNode(_ node: YAMLNode?) {
-        if let node {
-            byte(1)
-            self.node(node)
-        } else {
-            byte(0)
-        }
-    }
-
-    mutating func node(_ node: YAMLNode) {
-        int(node.line)
-        int(node.column)
-        switch node.content {
-        case .scalar(let scalar):
-            let style: UInt8
-            switch scalar.style {
-            case .plain: style = 0
-            case .singleQuoted: style = 1
-            case .doubleQuoted: style = 2
-            case .literal: style = 3
-            case .folded: style = 4
-            }
-            // Kind, flow flag, tag flag and style in one byte.
-            byte(style << 3 | (scalar.tag == nil ? 0 : 4) | (node.isFlow ? 2 : 0))
-            string(scalar.text)
-            if let tag = scalar.tag { string(tag) }
-        case .mapping(let entries):
-            byte(0x40 | (node.isFlow ? 2 : 0))
-            int(entries.count)
-            for entry in entries {
-                self.node(entry.keyNode)
-                self.node(entry.value)
-            }
-        case .sequence(let items):
-            byte(0x80 | (node.isFlow ? 2 : 0))
-            int(items.count)
-            for item in items { self.node(item) }
-        }
-    }
-
-    mutating func plan(_ plan: Plan) {
+    mutating func facts(_ facts: PlanFacts) {
         // kind, id and path follow from the file's path.
-        optionalNode(plan.frontMatter)
-        if let lines = plan.frontMatterLines {
+        int(facts.frontMatterLine)
+        int(facts.titleLine)
+        int(facts.sections.count)
+        for section in facts.sections { string(section) }
+        int(facts.stakeholderCount ?? -1)
+        optionalPosition(facts.stakeholdersKey)
+        if let owner = facts.owner {
             byte(1)
-            range(lines)
+            string(owner.value)
+            position(owner.location)
         } else {
             byte(0)
         }
-        int(plan.bodyStartLine)
-        optionalString(plan.title)
-        int(plan.sections.count)
-        for section in plan.sections {
-            string(section.title)
-            int(section.headingLine)
-            range(section.lines)
+        optionalPosition(facts.clusterField)
+    }
+
+    mutating func optionalPosition(_ location: SourceLocation?) {
+        if let location {
+            byte(1)
+            position(location)
+        } else {
+            byte(0)
         }
-        int(plan.blocks.count)
-        for block in plan.blocks {
-            range(block.lines)
-            switch block.kind {
-            case .heading(let level):
+    }
+
+    mutating func account(_ account: Account) {
+        string(account.id.value)
+        position(account.id.location)
+        for field in [
+            account.name, account.domain, account.ae, account.marketer, account.sponsor, account.cluster,
+            account.program, account.stage,
+        ] {
+            if let field {
+                byte(1)
+                string(field.value)
+                position(field.location)
+            } else {
                 byte(0)
-                int(level)
-            case .paragraph: byte(1)
-            case .list(let items):
-                byte(2)
-                int(items.count)
-                for item in items {
-                    range(item.lines)
-                    byte(item.checked.map { $0 ? 2 : 1 } ?? 0)
-                }
-            case .table(let rows):
-                byte(3)
-                int(rows.count)
-                for row in rows { range(row) }
-            case .codeBlock: byte(4)
-            case .quote: byte(5)
-            case .html: byte(6)
-            case .rule: byte(7)
-            case .other(let name):
-                byte(8)
-                string(name)
             }
         }
-        int(plan.lineCount)
+        for field in [account.acv, account.cycleMonths, account.intent] {
+            if let field {
+                byte(1)
+                int(field.value)
+                position(field.location)
+            } else {
+                byte(0)
+            }
+        }
+        for field in [account.tierSince, account.reviewed] {
+            if let field {
+                byte(1)
+                int(field.value.year)
+                int(field.value.month)
+                int(field.value.day)
+                position(field.location)
+            } else {
+                byte(0)
+            }
+        }
+        if let tier = account.tier {
+            byte(UInt8(tier.value.rawValue))
+            position(tier.location)
+        } else {
+            byte(0)
+        }
+        if let strategic = account.strategic {
+            byte(strategic.value ? 2 : 1)
+            position(strategic.location)
+        } else {
+            byte(0)
+        }
+        int(account.extraFields.count)
+        for field in account.extraFields {
+            string(field.value)
+            position(field.location)
+        }
+        int(account.filledFields.count)
+        for field in account.filledFields { string(field) }
+        byte(account.writesTier ? 1 : 0)
     }
 }
 
@@ -277,6 +275,14 @@ private struct ByteReader {
         return buffer[position]
     }
 
+    mutating func flag() throws(Malformed) -> Bool {
+        switch try byte() {
+        case 0: return false
+        case 1: return true
+        default: throw Malformed()
+        }
+    }
+
     mutating func int() throws(Malformed) -> Int {
         var value: UInt64 = 0
         var shift: UInt64 = 0
@@ -291,6 +297,7 @@ private struct ByteReader {
         return Int(signed)
     }
 
+    /// A count of things that follow (each at least one byte long).
     mutating func count() throws(Malformed) -> Int {
         let value = try int()
         guard value >= 0, value <= buffer.count - position else { throw Malformed() }
@@ -304,18 +311,15 @@ private struct ByteReader {
     }
 
     mutating func optionalString() throws(Malformed) -> String? {
-        switch try byte() {
-        case 0: return nil
-        case 1: return try string()
-        default: throw Malformed()
-        }
+        try flag() ? try string() : nil
     }
 
-    mutating func range() throws(Malformed) -> Range<Int> {
-        let lower = try int()
-        let length = try int()
-        guard length >= 0, lower <= Int.max - length else { throw Malformed() }
-        return lower..<(lower + length)
+    mutating func location(in file: String) throws(Malformed) -> SourceLocation {
+        SourceLocation(file: file, line: try int(), column: try int())
+    }
+
+    mutating func optionalLocation(in file: String) throws(Malformed) -> SourceLocation? {
+        try flag() ? try location(in: file) : nil
     }
 
     mutating func findings(path: String) throws(Malformed) -> [Finding] {
@@ -330,13 +334,8 @@ private struct ByteReader {
             default: throw Malformed()
             }
             let rule = try string()
-            let file: String
-            switch try byte() {
-            case 0: file = path
-            case 1: file = try string()
-            default: throw Malformed()
-            }
-            let location = SourceLocation(file: file, line: try int(), column: try int())
+            let file = try flag() ? try string() : path
+            let location = try self.location(in: file)
             let message = try string()
             let why = try optionalString()
             let fix = try optionalString()
@@ -346,115 +345,83 @@ private struct ByteReader {
         return findings
     }
 
-    mutating func optionalNode() throws(Malformed) -> YAMLNode? {
-        switch try byte() {
-        case 0: return nil
-        case 1: return try node(depth: 0)
-        default: throw Malformed()
-        }
-    }
-
-    mutating func node(depth: Int) throws(Malformed) -> YAMLNode {
-        guard depth < 10_000 else { throw Malformed() }
-        let line = try int()
-        let column = try int()
-        let flags = try byte()
-        let isFlow = flags & 2 != 0
-        switch flags & 0xC0 {
-        case 0:
-            let style: YAMLScalar.Style
-            switch flags >> 3 {
-            case 0: style = .plain
-            case 1: style = .singleQuoted
-            case 2: style = .doubleQuoted
-            case 3: style = .literal
-            case 4: style = .folded
-            default: throw Malformed()
-            }
-            let text = try string()
-            let tag = flags & 4 != 0 ? try string() : nil
-            return YAMLNode(.scalar(YAMLScalar(text, style: style, tag: tag)), line: line, column: column, isFlow: isFlow)
-        case 0x40:
-            let count = try count()
-            var entries: [YAMLEntry] = []
-            entries.reserveCapacity(count)
-            for _ in 0..<count {
-                let key = try node(depth: depth + 1)
-                entries.append(YAMLEntry(keyNode: key, value: try node(depth: depth + 1)))
-            }
-            return YAMLNode(.mapping(entries), line: line, column: column, isFlow: isFlow)
-        case 0x80:
-            let count = try count()
-            var items: [YAMLNode] = []
-            items.reserveCapacity(count)
-            for _ in 0..<count { items.append(try node(depth: depth + 1)) }
-            return YAMLNode(.sequence(items), line: line, column: column, isFlow: isFlow)
-        default:
-            throw Malformed()
-        }
-    }
-
-    mutating func plan(path: String) throws(Malformed) -> Plan {
+    mutating func facts(path: String) throws(Malformed) -> PlanFacts {
         guard let kind = WorkspaceFile.planKind(of: path) else { throw Malformed() }
         let id = String(path.dropFirst(kind.folder.count + 1).dropLast(3))
-        let frontMatter = try optionalNode()
-        let frontMatterLines: Range<Int>?
+        let frontMatterLine = try int()
+        let titleLine = try int()
+        let sectionCount = try count()
+        var sections: [String] = []
+        sections.reserveCapacity(sectionCount)
+        for _ in 0..<sectionCount { sections.append(try string()) }
+        let stakeholders = try int()
+        guard stakeholders >= -1 else { throw Malformed() }
+        let stakeholdersKey = try optionalLocation(in: path)
+        var owner: Located<String>?
+        if try flag() {
+            let value = try string()
+            owner = Located(value, at: try location(in: path))
+        }
+        return PlanFacts(
+            kind: kind, id: id, path: path, frontMatterLine: frontMatterLine, titleLine: titleLine, sections: sections,
+            stakeholderCount: stakeholders < 0 ? nil : stakeholders, stakeholdersKey: stakeholdersKey, owner: owner,
+            clusterField: try optionalLocation(in: path))
+    }
+
+    mutating func located(in file: String) throws(Malformed) -> Located<String>? {
+        guard try flag() else { return nil }
+        let value = try string()
+        return Located(value, at: try location(in: file))
+    }
+
+    mutating func locatedInt(in file: String) throws(Malformed) -> Located<Int>? {
+        guard try flag() else { return nil }
+        let value = try int()
+        return Located(value, at: try location(in: file))
+    }
+
+    mutating func locatedDate(in file: String) throws(Malformed) -> Located<PlanDate>? {
+        guard try flag() else { return nil }
+        guard let date = PlanDate(year: try int(), month: try int(), day: try int()) else { throw Malformed() }
+        return Located(date, at: try location(in: file))
+    }
+
+    mutating func account(path: String) throws(Malformed) -> Account {
+        let idValue = try string()
+        var account = Account(id: Located(idValue, at: try location(in: path)))
+        account.name = try located(in: path)
+        account.domain = try located(in: path)
+        account.ae = try located(in: path)
+        account.marketer = try located(in: path)
+        account.sponsor = try located(in: path)
+        account.cluster = try located(in: path)
+        account.program = try located(in: path)
+        account.stage = try located(in: path)
+        account.acv = try locatedInt(in: path)
+        account.cycleMonths = try locatedInt(in: path)
+        account.intent = try locatedInt(in: path)
+        account.tierSince = try locatedDate(in: path)
+        account.reviewed = try locatedDate(in: path)
+        let tier = try byte()
+        if tier != 0 {
+            guard let value = Tier(rawValue: Int(tier)) else { throw Malformed() }
+            account.tier = Located(value, at: try location(in: path))
+        }
         switch try byte() {
-        case 0: frontMatterLines = nil
-        case 1: frontMatterLines = try range()
+        case 0: break
+        case let flag where flag <= 2: account.strategic = Located(flag == 2, at: try location(in: path))
         default: throw Malformed()
         }
-        let bodyStart = try int()
-        let title = try optionalString()
-        let sectionCount = try count()
-        var sections: [Plan.Section] = []
-        sections.reserveCapacity(sectionCount)
-        for _ in 0..<sectionCount {
-            sections.append(Plan.Section(title: try string(), headingLine: try int(), lines: try range()))
+        let extraCount = try count()
+        account.extraFields.reserveCapacity(extraCount)
+        for _ in 0..<extraCount {
+            let value = try string()
+            account.extraFields.append(Located(value, at: try location(in: path)))
         }
-        let blockCount = try count()
-        var blocks: [MarkdownOutline.Block] = []
-        blocks.reserveCapacity(blockCount)
-        for _ in 0..<blockCount {
-            let lines = try range()
-            let kind: MarkdownOutline.Block.Kind
-            switch try byte() {
-            case 0: kind = .heading(level: try int())
-            case 1: kind = .paragraph
-            case 2:
-                let count = try count()
-                var items: [MarkdownOutline.ListItem] = []
-                items.reserveCapacity(count)
-                for _ in 0..<count {
-                    let lines = try range()
-                    let checked: Bool?
-                    switch try byte() {
-                    case 0: checked = nil
-                    case 1: checked = false
-                    case 2: checked = true
-                    default: throw Malformed()
-                    }
-                    items.append(MarkdownOutline.ListItem(lines: lines, checked: checked))
-                }
-                kind = .list(items: items)
-            case 3:
-                let count = try count()
-                var rows: [Range<Int>] = []
-                rows.reserveCapacity(count)
-                for _ in 0..<count { rows.append(try range()) }
-                kind = .table(rows: rows)
-            case 4: kind = .codeBlock
-            case 5: kind = .quote
-            case 6: kind = .html
-            case 7: kind = .rule
-            case 8: kind = .other(try string())
-            default: throw Malformed()
-            }
-            blocks.append(MarkdownOutline.Block(kind: kind, lines: lines))
-        }
-        let lineCount = try int()
-        return Plan(
-            kind: kind, id: id, path: path, frontMatter: frontMatter, frontMatterLines: frontMatterLines,
-            bodyStartLine: bodyStart, title: title, sections: sections, blocks: blocks, lineCount: lineCount)
+        let filledCount = try count()
+        account.filledFields.reserveCapacity(filledCount)
+        for _ in 0..<filledCount { account.filledFields.append(try string()) }
+        account.writesTier = try flag()
+        return account
     }
 }

@@ -31,7 +31,8 @@ public struct Workspace: Sendable {
     public var team: Team
     /// Accounts in the order of accounts.yaml.
     public var accounts: [Account]
-    public var plans: [Plan]
+    /// What the cross-file rules need of each plan file, in path order.
+    public var plans: [PlanFacts]
     /// Parsed YAML roots by path, for rules that look at raw structure.
     public var documents: [String: YAMLNode]
     /// Which files were present.
@@ -41,7 +42,7 @@ public struct Workspace: Sendable {
     private var planIndex: [String: Int]
 
     public init(
-        policy: Policy, team: Team, accounts: [Account], plans: [Plan], documents: [String: YAMLNode] = [:],
+        policy: Policy, team: Team, accounts: [Account], plans: [PlanFacts], documents: [String: YAMLNode] = [:],
         presentFiles: Set<String> = []
     ) {
         self.policy = policy
@@ -64,11 +65,11 @@ public struct Workspace: Sendable {
         accountIndex[id].map { accounts[$0] }
     }
 
-    public func plan(_ kind: Plan.Kind, _ id: String) -> Plan? {
+    public func plan(_ kind: Plan.Kind, _ id: String) -> PlanFacts? {
         planIndex["\(kind.folder)/\(id).md"].map { plans[$0] }
     }
 
-    public func plans(of kind: Plan.Kind) -> [Plan] {
+    public func plans(of kind: Plan.Kind) -> [PlanFacts] {
         plans.filter { $0.kind == kind }
     }
 }

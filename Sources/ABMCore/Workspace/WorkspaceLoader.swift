@@ -46,9 +46,9 @@ public struct WorkspaceLoader {
         var reparsed = 0
         // accounts.yaml is the largest single file: it is parsed while the plans are.
         let accountsTask: BackgroundTask<AccountsLoad>
-        if case .accounts(let document, let findings)? = reuse?.reusable(WorkspaceFile.accounts) {
+        if case .accounts(let accounts, let findings)? = reuse?.reusable(WorkspaceFile.accounts) {
             present.insert(WorkspaceFile.accounts)
-            accountsTask = BackgroundTask { Self.accounts(document: document, findings: findings) }
+            accountsTask = BackgroundTask { AccountsLoad(accounts: accounts, findings: findings) }
         } else {
             let accountsBytes = read(WorkspaceFile.accounts, source: source)
             accountsTask = BackgroundTask { Self.accounts(accountsBytes) }
@@ -65,7 +65,7 @@ public struct WorkspaceLoader {
             }
             for name in names.sorted() where name.hasSuffix(".md") { paths.append(("\(kind.folder)/\(name)", kind)) }
         }
-        var plans: [Plan] = []
+        var plans: [PlanFacts] = []
         plans.reserveCapacity(paths.count)
         // Sources are not thread-safe (a libgit2 repository, a folder): files are read here, one
         // batch at a time so memory stays bounded, and the pure work (decoding, YAML, Markdown) runs
@@ -81,9 +81,9 @@ public struct WorkspaceLoader {
             var slots: [(path: String, reused: PlanInput.Loaded?)] = []
             slots.reserveCapacity(batch.count)
             for (path, kind) in batch {
-                if case .plan(let plan, let findings)? = reuse?.reusable(path) {
+                if case .plan(let facts, let findings)? = reuse?.reusable(path) {
                     present.insert(path)
-                    slots.append((path, PlanInput.Loaded(plan: plan, findings: findings)))
+                    slots.append((path, PlanInput.Loaded(facts: facts, findings: findings)))
                     continue
                 }
                 do {
@@ -106,24 +106,20 @@ public struct WorkspaceLoader {
                     if reuse != nil { reparsed += 1 }
                 }
                 if let fingerprint = reuse?.fingerprints[slot.path] {
-                    parses[slot.path] = FileParse(fingerprint: fingerprint, result: .plan(loaded.plan, loaded.findings))
+                    parses[slot.path] = FileParse(fingerprint: fingerprint, result: .plan(loaded.facts, loaded.findings))
                 }
                 planFindings += loaded.findings
-                if let plan = loaded.plan {
-                    if let frontMatter = plan.frontMatter { documents[plan.path] = frontMatter }
-                    plans.append(plan)
-                }
+                if let facts = loaded.facts { plans.append(facts) }
             }
         }
         let accountsLoad = accountsTask.wait()
         findings += accountsLoad.findings
         findings += planFindings
-        if let document = accountsLoad.document { documents[WorkspaceFile.accounts] = document }
         if let reuse, let fingerprint = reuse.fingerprints[WorkspaceFile.accounts], present.contains(WorkspaceFile.accounts) {
             let earlier = reuse.previous[WorkspaceFile.accounts]
             if earlier?.fingerprint != fingerprint { reparsed += 1 }
             parses[WorkspaceFile.accounts] = FileParse(
-                fingerprint: fingerprint, result: .accounts(accountsLoad.document, accountsLoad.findings))
+                fingerprint: fingerprint, result: .accounts(accountsLoad.accounts, accountsLoad.findings))
         }
         let accounts = accountsLoad.accounts
         let workspace = Workspace(
@@ -272,18 +268,6 @@ public struct WorkspaceLoader {
     struct AccountsLoad: Sendable {
         var accounts: [Account] = []
         var findings: [Finding] = []
-        var document: YAMLNode?
-    }
-
-    /// accounts.yaml from an earlier parse: the accounts are read from the document again (the
-    /// findings that gives are already among `findings`).
-    static func accounts(document: YAMLNode?, findings: [Finding]) -> AccountsLoad {
-        var load = AccountsLoad(findings: findings, document: document)
-        if let document {
-            var reader = FieldReader(file: WorkspaceFile.accounts)
-            load.accounts = reader.accounts(document)
-        }
-        return load
     }
 
     static func accounts(_ bytes: [UInt8]?) -> AccountsLoad {
@@ -297,7 +281,6 @@ public struct WorkspaceLoader {
             }
             return load
         }
-        load.document = root
         var reader = FieldReader(file: path)
         load.accounts = reader.accounts(root)
         load.findings += reader.findings
@@ -325,20 +308,24 @@ struct PlanInput: Sendable {
     var kind: Plan.Kind
     var bytes: [UInt8]
 
-    /// What parsing one plan gives: the plan (nil when unusable) and the problems met.
+    /// What parsing one plan gives: its facts (nil when unusable) and the problems met, those of the
+    /// checks that look at nothing but the plan included (at their default severity).
     struct Loaded: Sendable {
-        var plan: Plan?
+        var facts: PlanFacts?
         var findings: [Finding]
     }
 
-    /// Parses the plan. Pure: safe to run for many plans at once.
+    /// Parses the plan and runs its own checks. Pure: safe to run for many plans at once.
     static func load(_ input: PlanInput) -> Loaded {
         var findings: [Finding] = []
-        let plan = input.load(findings: &findings)
-        return Loaded(plan: plan, findings: findings)
+        guard let plan = input.plan(findings: &findings) else { return Loaded(facts: nil, findings: findings) }
+        var collector = FindingCollector(levels: [:])
+        PlanRules.checkFile(plan, &collector)
+        return Loaded(facts: PlanFacts(plan), findings: findings + collector.findings)
     }
 
-    private func load(findings: inout [Finding]) -> Plan? {
+    /// The parsed plan, or nil (with the reason among `findings`) when it cannot be read.
+    func plan(findings: inout [Finding]) -> Plan? {
         guard let lines = WorkspaceLoader.text(bytes, path: path, limit: WorkspaceFile.maxPlanBytes, findings: &findings)
         else { return nil }
         let id = String(path.dropFirst(kind.folder.count + 1).dropLast(3))
