@@ -68,6 +68,15 @@ import Testing
         #expect(again.reparsed == 0, comment)
         #expect(ValidateUseCase.report(for: again, today: today).findings == cold.findings, comment)
         #expect(FileManager.default.fileExists(atPath: cachePath), comment)
+        // What `validate --staged` prints, with the cross-file rules' memo: the same as a cold run,
+        // the first time (memo from the previous state) and the second (memo of this state).
+        for round in 1...2 {
+            let source = try StagedSource(repository: repository.git)
+            let memoized = ValidateUseCase.cachedReport(
+                source, fingerprints: source.fingerprints, gitDirectory: repository.git.gitDirectory, today: today)
+            #expect(memoized.findings == cold.findings, "\(comment) (round \(round))")
+            #expect(memoized.renderText() == cold.renderText(), "\(comment) (round \(round))")
+        }
     }
 
     @Test func stagedResultsAreTheSameWithAndWithoutTheCache() throws {
@@ -147,7 +156,7 @@ import Testing
         let cachePath = ParseCacheStore.path(gitDirectory: gitDirectory)
         let expected = try ValidateUseCase.run(at: root, scope: .staged, today: today).findings
         let good = try #require(FileManager.default.contents(atPath: cachePath))
-        #expect(!ParseCacheStore.read(cachePath).isEmpty)
+        #expect(!ParseCacheStore.read(cachePath).parses.isEmpty)
 
         func staged() throws -> WorkspaceLoad {
             ValidateUseCase.stagedLoad(try StagedSource(repository: repository.git), gitDirectory: gitDirectory)
@@ -165,7 +174,7 @@ import Testing
         damaged.append(otherVersion)
         for (number, bytes) in damaged.enumerated() {
             try bytes.write(to: URL(fileURLWithPath: cachePath))
-            #expect(ParseCacheStore.read(cachePath).isEmpty, "case \(number)")
+            #expect(ParseCacheStore.read(cachePath).parses.isEmpty, "case \(number)")
             let load = try staged()
             #expect(load.reparsed > 0, "case \(number)")
             #expect(ValidateUseCase.report(for: load, today: today).findings == expected, "case \(number)")

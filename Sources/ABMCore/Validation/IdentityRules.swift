@@ -13,9 +13,11 @@ enum IdentityRules: RuleFamily {
         let workspace = context.workspace
 
         var accountIDs: [String: SourceLocation] = [:]
-        var domains: [String: Account] = [:]
+        // The first account with each domain, by position (accounts are large values: not copied).
+        var domains: [String: Int] = [:]
         accountIDs.reserveCapacity(workspace.accounts.count)
-        for account in workspace.accounts {
+        domains.reserveCapacity(workspace.accounts.count)
+        for (position, account) in workspace.accounts.enumerated() {
             let id = account.id.value
             if let first = accountIDs[id] {
                 report.report(
@@ -27,7 +29,8 @@ enum IdentityRules: RuleFamily {
             }
             guard let domain = account.domain, !domain.value.isEmpty else { continue }
             let key = normalized(domain: domain.value)
-            if let other = domains[key] {
+            if let first = domains[key] {
+                let other = workspace.accounts[first]
                 report.report(
                     duplicateDomain, at: domain.location,
                     "\(context.name(account)) has the same domain '\(domain.value)' as \(context.name(other))",
@@ -35,7 +38,7 @@ enum IdentityRules: RuleFamily {
                     fix: "keep one entry for the company (or fix the domain if they really are different companies)",
                     account: id)
             } else {
-                domains[key] = account
+                domains[key] = position
             }
         }
 

@@ -2,6 +2,9 @@
 ///
 /// A parse depends only on a file's path and bytes, so a result recorded for the same content (the
 /// same `fingerprint`: a blob id, say) is exactly what parsing it again would give.
+///
+/// What the file gives the cross-file rules (a plan's facts, the accounts) is kept encoded and
+/// decoded only when asked for: a run whose cross-file inputs did not change never needs it.
 public struct FileParse: Sendable {
     public enum Result: Sendable {
         /// A plan file: its facts (nil when unusable) and the problems met reading and checking it.
@@ -12,12 +15,94 @@ public struct FileParse: Sendable {
 
     /// Identifies the file's content without reading it (a blob id); any text the caller chooses.
     public var fingerprint: String
-    public var result: Result
+    /// The problems met reading the file and checking it on its own.
+    public let findings: [Finding]
+    /// A stable digest of what the file gives the cross-file rules: equal digests, equal inputs.
+    public let digest: UInt64
+    let isAccounts: Bool
+    /// The facts or accounts, encoded (`ParseCacheCodec`).
+    let payload: ArraySlice<UInt8>
+    /// The whole record as the cache held it, when it was read from there: written back as is.
+    var encoded: ArraySlice<UInt8>?
 
     public init(fingerprint: String, result: Result) {
         self.fingerprint = fingerprint
-        self.result = result
+        var writer = ByteWriter()
+        switch result {
+        case .plan(let facts, let findings):
+            self.findings = findings
+            isAccounts = false
+            if let facts {
+                writer.byte(1)
+                writer.facts(facts)
+            } else {
+                writer.byte(0)
+            }
+        case .accounts(let accounts, let findings):
+            self.findings = findings
+            isAccounts = true
+            writer.int(accounts.count)
+            for account in accounts { writer.account(account) }
+        }
+        payload = writer.bytes[...]
+        digest = StableHash.digest(of: payload)
     }
+
+    init(fingerprint: String, findings: [Finding], isAccounts: Bool, payload: ArraySlice<UInt8>, encoded: ArraySlice<UInt8>) {
+        self.fingerprint = fingerprint
+        self.findings = findings
+        self.isAccounts = isAccounts
+        self.payload = payload
+        self.encoded = encoded
+        digest = StableHash.digest(of: payload)
+    }
+
+    /// The decoded result for the file at `path` (nil only when the stored bytes are damaged).
+    public func result(path: String) -> Result? {
+        ParseCacheCodec.decodePayload(payload, path: path, isAccounts: isAccounts, findings: findings)
+    }
+}
+
+/// A 64-bit digest that is the same in every run and on every machine (unlike `Hasher`), for
+/// cache checksums and for telling whether inputs changed. Not for security.
+public struct StableHash {
+    private var state: UInt64
+
+    public init(seed: UInt64 = 0) { state = 0x9E37_79B9_7F4A_7C15 ^ seed }
+
+    public static func digest(of bytes: some Collection<UInt8>) -> UInt64 {
+        var hash = StableHash(seed: UInt64(bytes.count))
+        hash.combine(bytes: bytes)
+        return hash.value
+    }
+
+    public mutating func combine(_ word: UInt64) {
+        state = (state ^ word) &* 0xFF51_AFD7_ED55_8CCD
+        state ^= state >> 32
+    }
+
+    public mutating func combine(_ text: String) {
+        var text = text
+        combine(UInt64(text.utf8.count))
+        text.withUTF8 { combine(bytes: $0) }
+    }
+
+    /// Mixes in 8-byte words, then the tail.
+    public mutating func combine(bytes: some Collection<UInt8>) {
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+            let raw = UnsafeRawBufferPointer(buffer)
+            let words = raw.count / 8
+            for index in 0..<words {
+                combine(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)))
+            }
+            var tail: UInt64 = 0
+            for index in (words * 8)..<raw.count { tail = tail << 8 | UInt64(raw[index]) }
+            combine(tail)
+        }
+        if done == nil { combine(bytes: Array(bytes)) }
+    }
+
+    public var value: UInt64 { state }
 }
 
 /// Earlier parse results the loader may reuse, and what each file's content is now.
@@ -33,10 +118,10 @@ public struct ParseReuse: Sendable {
         self.previous = previous
     }
 
-    /// The earlier result for `path` when its content is unchanged.
+    /// The earlier result for `path` when its content is unchanged (and the record is intact).
     func reusable(_ path: String) -> FileParse.Result? {
         guard let now = fingerprints[path], let earlier = previous[path], earlier.fingerprint == now else { return nil }
-        return earlier.result
+        return earlier.result(path: path)
     }
 }
 
@@ -44,31 +129,68 @@ public struct ParseReuse: Sendable {
 /// Decoding answers nil for anything malformed, never traps.
 public enum ParseCacheCodec {
     /// Bumped whenever `PlanFacts`, `Account`, `Finding` or this encoding changes.
-    public static let version: UInt32 = 2
+    public static let version: UInt32 = 3
+
+    /// Record: path, fingerprint, kind (0 plan, 1 accounts), findings, payload length, payload.
+    /// The records, then the memo of the cross-file rules.
+    public static func encode(_ parses: [String: FileParse], memo: ValidationMemo?) -> [UInt8] {
+        var bytes = encode(parses)
+        var writer = ByteWriter()
+        if let memo {
+            writer.byte(1)
+            writer.int(Int(bitPattern: UInt(memo.signature)))
+            writer.findings(memo.findings, path: "")
+            writer.int(memo.accountNames.count)
+            for id in memo.accountNames.keys.sorted() {
+                writer.string(id)
+                writer.string(memo.accountNames[id]!)
+            }
+        } else {
+            writer.byte(0)
+        }
+        bytes += writer.bytes
+        return bytes
+    }
+
+    /// What `encode(_:memo:)` wrote; nil when anything is malformed.
+    public static func decodeWithMemo(_ bytes: ArraySlice<UInt8>) -> (parses: [String: FileParse], memo: ValidationMemo?)? {
+        guard let (parses, end) = decodeRecords(bytes) else { return nil }
+        let rest = bytes[end...]
+        return rest.withUnsafeBytes { buffer -> (parses: [String: FileParse], memo: ValidationMemo?)? in
+            var reader = ByteReader(buffer)
+            do {
+                guard try reader.flag() else { return reader.atEnd ? (parses, nil) : nil }
+                let signature = UInt64(UInt(bitPattern: try reader.int()))
+                let findings = try reader.findings(path: "")
+                let count = try reader.count()
+                var names: [String: String] = [:]
+                for _ in 0..<count {
+                    let id = try reader.string()
+                    names[id] = try reader.string()
+                }
+                guard reader.atEnd else { return nil }
+                return (parses, ValidationMemo(signature: signature, findings: findings, accountNames: names))
+            } catch {
+                return nil
+            }
+        }
+    }
 
     public static func encode(_ parses: [String: FileParse]) -> [UInt8] {
         var writer = ByteWriter()
         writer.int(parses.count)
         for path in parses.keys.sorted() {
             let parse = parses[path]!
+            if let encoded = parse.encoded {
+                writer.bytes.append(contentsOf: encoded)
+                continue
+            }
             writer.string(path)
             writer.string(parse.fingerprint)
-            switch parse.result {
-            case .plan(let facts, let findings):
-                writer.byte(0)
-                writer.findings(findings, path: path)
-                if let facts {
-                    writer.byte(1)
-                    writer.facts(facts)
-                } else {
-                    writer.byte(0)
-                }
-            case .accounts(let accounts, let findings):
-                writer.byte(1)
-                writer.findings(findings, path: path)
-                writer.int(accounts.count)
-                for account in accounts { writer.account(account) }
-            }
+            writer.byte(parse.isAccounts ? 1 : 0)
+            writer.findings(parse.findings, path: path)
+            writer.int(parse.payload.count)
+            writer.bytes.append(contentsOf: parse.payload)
         }
         return writer.bytes
     }
@@ -77,34 +199,61 @@ public enum ParseCacheCodec {
         decode(bytes[...])
     }
 
+    /// The records, with their payloads left encoded (`FileParse.result` decodes one).
     public static func decode(_ bytes: ArraySlice<UInt8>) -> [String: FileParse]? {
-        bytes.withUnsafeBytes { buffer -> [String: FileParse]? in
+        guard let (parses, end) = decodeRecords(bytes), end == bytes.endIndex else { return nil }
+        return parses
+    }
+
+    /// The records and the index just after them.
+    static func decodeRecords(_ bytes: ArraySlice<UInt8>) -> ([String: FileParse], Int)? {
+        bytes.withUnsafeBytes { buffer -> ([String: FileParse], Int)? in
             var reader = ByteReader(buffer)
+            let base = bytes.startIndex
             do {
                 let count = try reader.count()
                 var result: [String: FileParse] = [:]
                 result.reserveCapacity(count)
                 for _ in 0..<count {
+                    let start = reader.position
                     let path = try reader.string()
                     let fingerprint = try reader.string()
-                    switch try reader.byte() {
-                    case 0:
-                        let findings = try reader.findings(path: path)
-                        let facts = try reader.byte() == 1 ? try reader.facts(path: path) : nil
-                        result[path] = FileParse(fingerprint: fingerprint, result: .plan(facts, findings))
-                    case 1:
-                        let findings = try reader.findings(path: path)
-                        let count = try reader.count()
-                        var accounts: [Account] = []
-                        accounts.reserveCapacity(count)
-                        for _ in 0..<count { accounts.append(try reader.account(path: path)) }
-                        result[path] = FileParse(fingerprint: fingerprint, result: .accounts(accounts, findings))
-                    default:
-                        throw ByteReader.Malformed()
-                    }
+                    let isAccounts = try reader.flag()
+                    let findings = try reader.findings(path: path)
+                    let length = try reader.count()
+                    let payload = bytes[(base + reader.position)..<(base + reader.position + length)]
+                    reader.position += length
+                    result[path] = FileParse(
+                        fingerprint: fingerprint, findings: findings, isAccounts: isAccounts, payload: payload,
+                        encoded: bytes[(base + start)..<(base + reader.position)])
                 }
+                return (result, base + reader.position)
+            } catch {
+                return nil
+            }
+        }
+    }
+
+    /// A record's facts or accounts, located in `path`; nil when the bytes are damaged.
+    static func decodePayload(_ payload: ArraySlice<UInt8>, path: String, isAccounts: Bool, findings: [Finding])
+        -> FileParse.Result?
+    {
+        payload.withUnsafeBytes { buffer -> FileParse.Result? in
+            var reader = ByteReader(buffer)
+            do {
+                if isAccounts {
+                    let file = path
+                    let count = try reader.count()
+                    var accounts: [Account] = []
+                    accounts.reserveCapacity(count)
+                    for _ in 0..<count { accounts.append(try reader.account(path: file)) }
+                    guard reader.atEnd else { return nil }
+                    return .accounts(accounts, findings)
+                }
+                guard try reader.flag() else { return reader.atEnd ? .plan(nil, findings) : nil }
+                let facts = try reader.facts(path: path)
                 guard reader.atEnd else { return nil }
-                return result
+                return .plan(facts, findings)
             } catch {
                 return nil
             }
@@ -114,7 +263,7 @@ public enum ParseCacheCodec {
 
 // MARK: - Writing
 
-private struct ByteWriter {
+struct ByteWriter {
     var bytes: [UInt8] = []
 
     mutating func byte(_ value: UInt8) { bytes.append(value) }
@@ -259,7 +408,7 @@ private struct ByteWriter {
 
 // MARK: - Reading
 
-private struct ByteReader {
+struct ByteReader {
     struct Malformed: Error {}
 
     let buffer: UnsafeRawBufferPointer

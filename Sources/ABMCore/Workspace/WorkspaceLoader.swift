@@ -40,32 +40,137 @@ public struct WorkspaceLoader {
     }
 
     private mutating func load(from source: some WorkspaceSource, reusing reuse: ParseReuse?) -> WorkspaceLoad {
+        Self.assemble(read(source, reusing: reuse), source: source)
+    }
+
+    /// The workspace from files read by `read(from:reusing:)`, decoding the records it reuses.
+    public static func assemble(_ files: Files, source: some WorkspaceSource) -> WorkspaceLoad {
+        var findings = files.findings
+        var plans: [PlanFacts] = []
+        plans.reserveCapacity(files.plans.count)
+        for plan in files.plans {
+            switch plan {
+            case .parsed(_, let loaded):
+                findings += loaded.findings
+                if let facts = loaded.facts { plans.append(facts) }
+            case .record(let path, let record):
+                // A damaged record cannot happen past the cache's checksum; if it did, the plan would
+                // be missing from the rules, so it is read again.
+                guard case .plan(let facts, let recorded)? = record.result(path: path) else {
+                    let loaded = Self.parsePlan(path, source: source)
+                    findings += loaded.findings
+                    if let facts = loaded.facts { plans.append(facts) }
+                    continue
+                }
+                findings += recorded
+                if let facts { plans.append(facts) }
+            }
+        }
+        var accounts: [Account] = []
+        switch files.accounts {
+        case .parsed(let load):
+            accounts = load.accounts
+            findings += load.findings
+        case .record(let record):
+            if case .accounts(let decoded, let recorded)? = record.result(path: WorkspaceFile.accounts) {
+                accounts = decoded
+                findings += recorded
+            } else {
+                let load = Self.accounts(try? source.read(WorkspaceFile.accounts))
+                accounts = load.accounts
+                findings += load.findings
+            }
+        case .missing:
+            break
+        }
+        let workspace = Workspace(
+            policy: files.policy, team: files.team, accounts: accounts, plans: plans, documents: files.documents,
+            presentFiles: files.present)
+        var load = WorkspaceLoad(workspace: workspace, findings: findings)
+        load.parses = files.records
+        load.reparsed = files.reparsed
+        return load
+    }
+
+    /// A plan file read and parsed on its own (the rare path for a damaged cache record).
+    private static func parsePlan(_ path: String, source: some WorkspaceSource) -> PlanInput.Loaded {
+        guard let kind = WorkspaceFile.planKind(of: path) else { return PlanInput.Loaded(facts: nil, findings: []) }
+        do {
+            guard let bytes = try source.read(path) else { return PlanInput.Loaded(facts: nil, findings: []) }
+            return PlanInput.load(PlanInput(path: path, kind: kind, bytes: bytes))
+        } catch {
+            return PlanInput.Loaded(facts: nil, findings: [finding(error)])
+        }
+    }
+
+    /// Every file of a workspace, read: policy and team parsed, each plan and accounts.yaml either
+    /// parsed now or, when its fingerprint matches, the earlier record (left encoded).
+    public struct Files {
+        public enum PlanFile {
+            case parsed(String, PlanInput.Loaded)
+            case record(String, FileParse)
+        }
+
+        public enum AccountsFile {
+            case parsed(AccountsLoad)
+            case record(FileParse)
+            case missing
+        }
+
+        public var policy: Policy
+        public var team: Team
+        /// What reading policy, team and the folders met (file records carry their own findings).
+        public var findings: [Finding]
+        public var documents: [String: YAMLNode]
+        public var present: Set<String>
+        /// In path order.
+        public var plans: [PlanFile]
+        public var accounts: AccountsFile
+        /// A record for every file with a fingerprint (reused or new), for the caller to keep.
+        public var records: [String: FileParse]
+        /// How many of those were parsed now rather than reused.
+        public var reparsed: Int
+        /// False when a folder could not be listed (the file set is then not fully known).
+        public var listedEverything: Bool
+    }
+
+    /// Reads every file, reusing earlier records where the content is unchanged.
+    public static func read(from source: some WorkspaceSource, reusing reuse: ParseReuse?) -> Files {
+        var loader = WorkspaceLoader()
+        return loader.read(source, reusing: reuse)
+    }
+
+    private mutating func read(_ source: some WorkspaceSource, reusing reuse: ParseReuse?) -> Files {
         let policy = loadPolicy(source)
         let team = loadTeam(source)
-        var parses: [String: FileParse] = [:]
+        var records: [String: FileParse] = [:]
         var reparsed = 0
+        var listedEverything = true
         // accounts.yaml is the largest single file: it is parsed while the plans are.
-        let accountsTask: BackgroundTask<AccountsLoad>
-        if case .accounts(let accounts, let findings)? = reuse?.reusable(WorkspaceFile.accounts) {
+        var accountsRecord: FileParse?
+        var accountsTask: BackgroundTask<AccountsLoad>?
+        if let now = reuse?.fingerprints[WorkspaceFile.accounts], let earlier = reuse?.previous[WorkspaceFile.accounts],
+            earlier.fingerprint == now
+        {
             present.insert(WorkspaceFile.accounts)
-            accountsTask = BackgroundTask { AccountsLoad(accounts: accounts, findings: findings) }
-        } else {
-            let accountsBytes = read(WorkspaceFile.accounts, source: source)
+            accountsRecord = earlier
+        } else if let accountsBytes = read(WorkspaceFile.accounts, source: source) {
             accountsTask = BackgroundTask { Self.accounts(accountsBytes) }
         }
-        var planFindings: [Finding] = []
         var paths: [(path: String, kind: Plan.Kind)] = []
         for kind in Plan.Kind.allCases {
             let names: [String]
             do {
                 names = try source.list(kind.folder)
             } catch {
-                planFindings.append(Self.finding(error))
+                findings.append(Self.finding(error))
+                listedEverything = false
                 continue
             }
             for name in names.sorted() where name.hasSuffix(".md") { paths.append(("\(kind.folder)/\(name)", kind)) }
         }
-        var plans: [PlanFacts] = []
+        records.reserveCapacity(reuse == nil ? 0 : paths.count + 1)
+        var plans: [Files.PlanFile] = []
         plans.reserveCapacity(paths.count)
         // Sources are not thread-safe (a libgit2 repository, a folder): files are read here, one
         // batch at a time so memory stays bounded, and the pure work (decoding, YAML, Markdown) runs
@@ -76,14 +181,16 @@ public struct WorkspaceLoader {
             start = batch.endIndex
             var inputs: [PlanInput] = []
             inputs.reserveCapacity(batch.count)
-            // Per file in the batch: its path and a reused result, or nil to take the next freshly
+            // Per file in the batch: its path and an earlier record, or nil to take the next freshly
             // parsed one.
-            var slots: [(path: String, reused: PlanInput.Loaded?)] = []
+            var slots: [(path: String, record: FileParse?)] = []
             slots.reserveCapacity(batch.count)
             for (path, kind) in batch {
-                if case .plan(let facts, let findings)? = reuse?.reusable(path) {
+                if let reuse, let now = reuse.fingerprints[path], let earlier = reuse.previous[path],
+                    earlier.fingerprint == now
+                {
                     present.insert(path)
-                    slots.append((path, PlanInput.Loaded(facts: facts, findings: findings)))
+                    slots.append((path, earlier))
                     continue
                 }
                 do {
@@ -92,42 +199,44 @@ public struct WorkspaceLoader {
                     inputs.append(PlanInput(path: path, kind: kind, bytes: bytes))
                     slots.append((path, nil))
                 } catch {
-                    planFindings.append(Self.finding(error))
+                    findings.append(Self.finding(error))
                 }
             }
             var fresh = Parallel.map(inputs, PlanInput.load).makeIterator()
             for slot in slots {
-                let loaded: PlanInput.Loaded
-                if let reused = slot.reused {
-                    loaded = reused
-                } else {
-                    guard let next = fresh.next() else { break }
-                    loaded = next
-                    if reuse != nil { reparsed += 1 }
+                if let record = slot.record {
+                    records[slot.path] = record
+                    plans.append(.record(slot.path, record))
+                    continue
                 }
-                if let fingerprint = reuse?.fingerprints[slot.path] {
-                    parses[slot.path] = FileParse(fingerprint: fingerprint, result: .plan(loaded.facts, loaded.findings))
+                guard let loaded = fresh.next() else { break }
+                if let reuse {
+                    reparsed += 1
+                    if let fingerprint = reuse.fingerprints[slot.path] {
+                        records[slot.path] = FileParse(fingerprint: fingerprint, result: .plan(loaded.facts, loaded.findings))
+                    }
                 }
-                planFindings += loaded.findings
-                if let facts = loaded.facts { plans.append(facts) }
+                plans.append(.parsed(slot.path, loaded))
             }
         }
-        let accountsLoad = accountsTask.wait()
-        findings += accountsLoad.findings
-        findings += planFindings
-        if let reuse, let fingerprint = reuse.fingerprints[WorkspaceFile.accounts], present.contains(WorkspaceFile.accounts) {
-            let earlier = reuse.previous[WorkspaceFile.accounts]
-            if earlier?.fingerprint != fingerprint { reparsed += 1 }
-            parses[WorkspaceFile.accounts] = FileParse(
-                fingerprint: fingerprint, result: .accounts(accountsLoad.accounts, accountsLoad.findings))
+        let accounts: Files.AccountsFile
+        if let accountsRecord {
+            records[WorkspaceFile.accounts] = accountsRecord
+            accounts = .record(accountsRecord)
+        } else if let accountsTask {
+            let load = accountsTask.wait()
+            if let reuse, let fingerprint = reuse.fingerprints[WorkspaceFile.accounts] {
+                reparsed += 1
+                records[WorkspaceFile.accounts] = FileParse(
+                    fingerprint: fingerprint, result: .accounts(load.accounts, load.findings))
+            }
+            accounts = .parsed(load)
+        } else {
+            accounts = .missing
         }
-        let accounts = accountsLoad.accounts
-        let workspace = Workspace(
-            policy: policy, team: team, accounts: accounts, plans: plans, documents: documents, presentFiles: present)
-        var load = WorkspaceLoad(workspace: workspace, findings: findings)
-        load.parses = parses
-        load.reparsed = reparsed
-        return load
+        return Files(
+            policy: policy, team: team, findings: findings, documents: documents, present: present, plans: plans,
+            accounts: accounts, records: records, reparsed: reparsed, listedEverything: listedEverything)
     }
 
     /// Plans read ahead of parsing: enough to keep every core busy, few enough to bound memory.
@@ -265,7 +374,7 @@ public struct WorkspaceLoader {
     // MARK: - accounts.yaml
 
     /// accounts.yaml parsed; pure, so it can run alongside the plans.
-    struct AccountsLoad: Sendable {
+    public struct AccountsLoad: Sendable {
         var accounts: [Account] = []
         var findings: [Finding] = []
     }
@@ -303,16 +412,16 @@ public struct WorkspaceLoader {
 }
 
 /// One plan file's bytes, read and waiting to be parsed.
-struct PlanInput: Sendable {
+public struct PlanInput: Sendable {
     var path: String
     var kind: Plan.Kind
     var bytes: [UInt8]
 
     /// What parsing one plan gives: its facts (nil when unusable) and the problems met, those of the
     /// checks that look at nothing but the plan included (at their default severity).
-    struct Loaded: Sendable {
-        var facts: PlanFacts?
-        var findings: [Finding]
+    public struct Loaded: Sendable {
+        public var facts: PlanFacts?
+        public var findings: [Finding]
     }
 
     /// Parses the plan and runs its own checks. Pure: safe to run for many plans at once.

@@ -64,16 +64,31 @@ public struct StagedSource: WorkspaceSource {
         var map: [String: IndexEntry] = [:]
         var folders: [String: [String]] = [:]
         for kind in Plan.Kind.allCases { folders[kind.folder] = [] }
-        for entry in try repository.index().entries where entry.stage == 0 {
-            map[entry.path] = entry
+        let all = try repository.index().entries
+        map.reserveCapacity(all.count)
+        for entry in all where entry.stage == 0 {
+            // Only the files abmsync reads are kept; the check is byte-wise as it runs for every
+            // file of the index.
             let path = entry.path
-            if let slash = path.firstIndex(of: "/"), folders[String(path[..<slash])] != nil {
-                let name = path[path.index(after: slash)...]
-                if !name.contains("/") { folders[String(path[..<slash])]!.append(String(name)) }
+            if let (folder, name) = Self.planFolderAndName(path) {
+                guard folders[folder] != nil else { continue }
+                folders[folder]!.append(name)
+            } else if !WorkspaceFile.isPlanData(path) {
+                continue
             }
+            map[path] = entry
         }
         entries = map
         for (folder, names) in folders { plansByFolder[folder] = names.sorted() }
+    }
+
+    /// `accounts/acme.md` → ("accounts", "acme.md"); nil for paths not exactly one folder deep.
+    private static func planFolderAndName(_ path: String) -> (String, String)? {
+        let utf8 = path.utf8
+        guard let slash = utf8.firstIndex(of: UInt8(ascii: "/")) else { return nil }
+        let rest = utf8[utf8.index(after: slash)...]
+        guard !rest.isEmpty, !rest.contains(UInt8(ascii: "/")) else { return nil }
+        return (String(path[..<slash]), String(path[utf8.index(after: slash)...]))
     }
 
     /// The blob id of every regular plan data file, by path: what its content is, without reading it.

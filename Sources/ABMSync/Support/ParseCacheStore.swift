@@ -18,15 +18,23 @@ public enum ParseCacheStore {
         (gitDirectory.hasSuffix("/") ? gitDirectory : gitDirectory + "/") + "abmsync/cache-v1"
     }
 
+    /// What an earlier run kept: parse records by path and the memo of the cross-file rules.
+    public struct Contents: Sendable {
+        public var parses: [String: FileParse] = [:]
+        public var memo: ValidationMemo?
+    }
+
     /// The cached parse results, or none when the file is missing, from another build, or damaged.
-    public static func read(_ path: String) -> [String: FileParse] {
-        guard let bytes = readFile(path), let payload = payload(of: bytes) else { return [:] }
-        return ParseCacheCodec.decode(payload) ?? [:]
+    public static func read(_ path: String) -> Contents {
+        guard let bytes = readFile(path), let payload = payload(of: bytes),
+            let (parses, memo) = ParseCacheCodec.decodeWithMemo(payload)
+        else { return Contents() }
+        return Contents(parses: parses, memo: memo)
     }
 
     /// Replaces the cache; failures are ignored (the cache is only an optimisation).
-    public static func write(_ parses: [String: FileParse], to path: String) {
-        let payload = ParseCacheCodec.encode(parses)
+    public static func write(_ parses: [String: FileParse], memo: ValidationMemo? = nil, to path: String) {
+        let payload = ParseCacheCodec.encode(parses, memo: memo)
         let file = header(payloadCount: payload.count, checksum: checksum(payload)) + payload
         guard file.count <= maxBytes else {
             unlink(path)
@@ -80,25 +88,8 @@ public enum ParseCacheStore {
         return "\(info.st_size)-\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)-\(info.st_ino)"
     }()
 
-    /// A fast 64-bit checksum (multiply–xorshift over 8-byte words): catches damaged or truncated
-    /// files, not tampering.
-    static func checksum(_ bytes: some Collection<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
-        func mix(_ word: UInt64) {
-            hash = (hash ^ word) &* 0xFF51_AFD7_ED55_8CCD
-            hash ^= hash >> 32
-        }
-        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
-            let raw = UnsafeRawBufferPointer(buffer)
-            let words = raw.count / 8
-            for index in 0..<words { mix(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))) }
-            var tail: UInt64 = 0
-            for index in (words * 8)..<raw.count { tail = tail << 8 | UInt64(raw[index]) }
-            mix(tail)
-        }
-        if done == nil { return checksum(Array(bytes)) }
-        return hash
-    }
+    /// A fast 64-bit checksum: catches damaged or truncated files, not tampering.
+    static func checksum(_ bytes: some Collection<UInt8>) -> UInt64 { StableHash.digest(of: bytes) }
 
     private static func readFile(_ path: String) -> [UInt8]? {
         let fd = open(path, O_RDONLY)

@@ -154,8 +154,9 @@ public final class SyncEngine {
             let index = try git.index()
             try index.addAll()
             let staged = try StagedSource(repository: git)
-            let load = ValidateUseCase.cachedLoad(staged, fingerprints: staged.fingerprints, gitDirectory: git.gitDirectory)
-            let errors = ValidateUseCase.report(for: load, today: today).findings.filter { $0.severity == .error }
+            let errors = ValidateUseCase.cachedReport(
+                staged, fingerprints: staged.fingerprints, gitDirectory: git.gitDirectory, today: today
+            ).findings.filter { $0.severity == .error }
             if !errors.isEmpty { throw AbmsyncError.validationFailed(errors) }
             try index.write()
             let tree = try index.writeTree(to: git)
@@ -311,8 +312,9 @@ public final class SyncEngine {
                 let tree = try git.commit(head).treeID
                 if !validatedTrees.contains(tree) {
                     let source = try CommitSource(repository: git, commit: head)
-                    let load = ValidateUseCase.cachedLoad(source, fingerprints: source.fingerprints, gitDirectory: git.gitDirectory)
-                    let errors = ValidateUseCase.report(for: load, today: today).findings.filter { $0.severity == .error }
+                    let errors = ValidateUseCase.cachedReport(
+                        source, fingerprints: source.fingerprints, gitDirectory: git.gitDirectory, today: today
+                    ).findings.filter { $0.severity == .error }
                     if !errors.isEmpty { throw AbmsyncError.validationFailed(errors) }
                     validatedTrees.insert(tree)
                 }

@@ -76,9 +76,8 @@ extension PlanRepository {
             let staged = try StagedSource(repository: git)
             let errors =
                 validate
-                ? ValidateUseCase.report(
-                    for: ValidateUseCase.cachedLoad(staged, fingerprints: staged.fingerprints, gitDirectory: git.gitDirectory),
-                    today: today
+                ? ValidateUseCase.cachedReport(
+                    staged, fingerprints: staged.fingerprints, gitDirectory: git.gitDirectory, today: today
                 ).findings.filter { $0.severity == .error } : []
             if !errors.isEmpty {
                 throw AbmsyncError.validationFailed(errors)

@@ -13,23 +13,21 @@ public enum ValidationScope: Sendable, Equatable {
 /// `abmsync validate`: reads the workspace from the chosen snapshot and checks it.
 public enum ValidateUseCase {
     public static func run(at path: String, scope: ValidationScope, today: PlanDate) throws(AbmsyncError) -> ValidationReport {
-        let load: WorkspaceLoad
         switch scope {
         case .workingTree:
             // A plan folder outside git can still be validated from its files.
             if !FileSystem.exists(path + "/.git"), FileSystem.exists(path + "/" + WorkspaceFile.policy),
                 (try? Repository.discover(from: path)) == nil
             {
-                load = WorkspaceLoader.load(from: WorkingTreeSource(root: path))
-            } else {
-                let repository = try PlanRepository.locate(from: path)
-                load = WorkspaceLoader.load(from: WorkingTreeSource(root: repository.root))
+                return report(for: WorkspaceLoader.load(from: WorkingTreeSource(root: path)), today: today)
             }
+            let repository = try PlanRepository.locate(from: path)
+            return report(for: WorkspaceLoader.load(from: WorkingTreeSource(root: repository.root)), today: today)
         case .staged:
             let repository = try PlanRepository.locate(from: path)
             do {
                 let source = try StagedSource(repository: repository.git)
-                load = cachedLoad(source, fingerprints: source.fingerprints, gitDirectory: repository.git.gitDirectory)
+                return cachedReport(source, fingerprints: source.fingerprints, gitDirectory: repository.git.gitDirectory, today: today)
             } catch {
                 throw .git(error)
             }
@@ -38,12 +36,30 @@ public enum ValidateUseCase {
             do {
                 let commit = try repository.git.resolveCommit(revision)
                 let source = try CommitSource(repository: repository.git, commit: commit)
-                load = cachedLoad(source, fingerprints: source.fingerprints, gitDirectory: repository.git.gitDirectory)
+                return cachedReport(source, fingerprints: source.fingerprints, gitDirectory: repository.git.gitDirectory, today: today)
             } catch {
                 throw .git(error, hint: error.code == .notFound ? "check the revision name with 'git log --oneline'" : nil)
             }
         }
-        return report(for: load, today: today)
+    }
+
+    /// A snapshot's report (the index or a commit), redoing only what changed since the last run:
+    /// files whose blob is unchanged are not read, and the cross-file rules run only when one of
+    /// their inputs changed (`CachedValidation`). Same findings as a full run; the cache is updated
+    /// when anything was redone.
+    public static func cachedReport(
+        _ source: some WorkspaceSource, fingerprints: [String: String], gitDirectory: String, today: PlanDate,
+        lastStageChange: [String: PlanDate] = [:]
+    ) -> ValidationReport {
+        let cachePath = ParseCacheStore.path(gitDirectory: gitDirectory)
+        let previous = ParseCacheStore.read(cachePath)
+        let outcome = CachedValidation.run(
+            source, reusing: ParseReuse(fingerprints: fingerprints, previous: previous.parses), memo: previous.memo,
+            validator: Validator(today: today, lastStageChange: lastStageChange))
+        if outcome.reparsed > 0 || outcome.records.count != previous.parses.count || outcome.memo != previous.memo {
+            ParseCacheStore.write(outcome.records, memo: outcome.memo, to: cachePath)
+        }
+        return outcome.report
     }
 
     /// The index's workspace through the parse cache.
@@ -59,9 +75,9 @@ public enum ValidateUseCase {
     {
         let cachePath = ParseCacheStore.path(gitDirectory: gitDirectory)
         let previous = ParseCacheStore.read(cachePath)
-        let load = WorkspaceLoader.load(from: source, reusing: ParseReuse(fingerprints: fingerprints, previous: previous))
-        if load.reparsed > 0 || load.parses.count != previous.count {
-            ParseCacheStore.write(load.parses, to: cachePath)
+        let load = WorkspaceLoader.load(from: source, reusing: ParseReuse(fingerprints: fingerprints, previous: previous.parses))
+        if load.reparsed > 0 || load.parses.count != previous.parses.count {
+            ParseCacheStore.write(load.parses, memo: previous.memo, to: cachePath)
         }
         return load
     }
