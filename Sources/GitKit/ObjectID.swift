@@ -17,10 +17,18 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var hex: String {
-        var buffer = [CChar](repeating: 0, count: 41)
-        var copy = raw
-        git_oid_tostr(&buffer, buffer.count, &copy)
-        return String(decoding: buffer.prefix(40).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        // Written straight into the string's storage: this runs for every file of an index.
+        withUnsafeBytes(of: raw) { bytes in
+            String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
+                let digits: StaticString = "0123456789abcdef"
+                let table = digits.utf8Start
+                for (index, byte) in bytes.enumerated() {
+                    buffer[index * 2] = table[Int(byte >> 4)]
+                    buffer[index * 2 + 1] = table[Int(byte & 0x0F)]
+                }
+                return bytes.count * 2
+            }
+        }
     }
 
     public var short: String { String(hex.prefix(7)) }

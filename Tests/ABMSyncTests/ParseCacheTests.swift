@@ -213,3 +213,40 @@ extension ParseCacheTests {
         #expect(cold.findings.contains { $0.rule == "unknown-person" })
     }
 }
+
+/// `abmsync validate` on the working tree keeps parse results keyed by each file's stat data in
+/// `.git/abmsync/tree-cache-v1`; any edit, even one that keeps the size, must be seen.
+@Suite(.serialized) struct WorkingTreeCacheTests {
+    init() { GitIsolation.apply() }
+
+    let today = PlanDate(year: 2026, month: 11, day: 22)!
+
+    @Test func everyEditIsSeenAndUnchangedFilesAreReused() throws {
+        let temp = TemporaryDirectory()
+        let root = temp.file("plans")
+        _ = try Initializer.run(at: root, remote: nil, executable: "/bin/true")
+        temp.write("plans/accounts.yaml", "accounts:\n  acme:\n    tier: 3\n  zeta:\n    tier: 3\n")
+        temp.write("plans/accounts/acme.md", ParseCacheTests.plan("acme"))
+        temp.write("plans/accounts/zeta.md", ParseCacheTests.plan("zeta"))
+        let repository = try PlanRepository.locate(from: root)
+        let cachePath = ParseCacheStore.path(gitDirectory: repository.git.gitDirectory, workingTree: true)
+        let fresh = try ValidateUseCase.run(at: root, scope: .workingTree, today: today)
+        // Files changed in the last two seconds are never taken from the cache.
+        #expect(ParseCacheStore.read(cachePath).parses.isEmpty)
+        Thread.sleep(forTimeInterval: 2.2)
+        #expect(try ValidateUseCase.run(at: root, scope: .workingTree, today: today).findings == fresh.findings)
+        let cached = ParseCacheStore.read(cachePath).parses
+        #expect(cached.keys.contains("accounts/acme.md") && cached.keys.contains("accounts.yaml"))
+
+        // Same size, new content: the plan id no longer matches its file name.
+        let edited = ParseCacheTests.plan("acme").replacingOccurrences(of: "account: acme", with: "account: acmx")
+        temp.write("plans/accounts/acme.md", edited)
+        // Past the racy window, so the new stat data (not the window) is what tells the change.
+        Thread.sleep(forTimeInterval: 2.2)
+        let report = try ValidateUseCase.run(at: root, scope: .workingTree, today: today)
+        #expect(report.findings.contains { $0.rule == "plan-id" && $0.location.file == "accounts/acme.md" })
+        let cold = ValidateUseCase.report(for: WorkspaceLoader.load(from: WorkingTreeSource(root: root)), today: today)
+        #expect(report.findings == cold.findings)
+        #expect(report.renderText() == cold.renderText())
+    }
+}

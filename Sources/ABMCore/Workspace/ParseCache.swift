@@ -179,8 +179,8 @@ public enum ParseCacheCodec {
     public static func encode(_ parses: [String: FileParse]) -> [UInt8] {
         var writer = ByteWriter()
         writer.int(parses.count)
-        for path in parses.keys.sorted() {
-            let parse = parses[path]!
+        // In no particular order: records are found by path when read.
+        for (path, parse) in parses {
             if let encoded = parse.encoded {
                 writer.bytes.append(contentsOf: encoded)
                 continue

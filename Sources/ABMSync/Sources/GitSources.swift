@@ -95,7 +95,8 @@ public struct StagedSource: WorkspaceSource {
     public var fingerprints: [String: String] {
         var result: [String: String] = [:]
         result.reserveCapacity(entries.count)
-        for (path, entry) in entries where entry.mode & 0o170000 == 0o100000 && WorkspaceFile.isPlanData(path) {
+        // `entries` holds only plan data (and other files of the plan folders, which are never asked for).
+        for (path, entry) in entries where entry.mode & 0o170000 == 0o100000 {
             result[path] = entry.id.hex
         }
         return result

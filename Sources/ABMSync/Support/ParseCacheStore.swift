@@ -13,9 +13,11 @@ public enum ParseCacheStore {
     /// Larger caches are neither read nor written.
     public static let maxBytes = 256 * 1024 * 1024
 
-    /// Where the cache of the repository whose git folder is `gitDirectory` lives.
-    public static func path(gitDirectory: String) -> String {
-        (gitDirectory.hasSuffix("/") ? gitDirectory : gitDirectory + "/") + "abmsync/cache-v1"
+    /// Where the cache of the repository whose git folder is `gitDirectory` lives: one for git
+    /// snapshots (index and commits, keyed by blob id) and one for the working tree (keyed by stat
+    /// data), so switching between them does not evict either.
+    public static func path(gitDirectory: String, workingTree: Bool = false) -> String {
+        (gitDirectory.hasSuffix("/") ? gitDirectory : gitDirectory + "/") + (workingTree ? "abmsync/tree-cache-v1" : "abmsync/cache-v1")
     }
 
     /// What an earlier run kept: parse records by path and the memo of the cross-file rules.

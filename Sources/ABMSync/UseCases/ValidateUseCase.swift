@@ -22,7 +22,10 @@ public enum ValidateUseCase {
                 return report(for: WorkspaceLoader.load(from: WorkingTreeSource(root: path)), today: today)
             }
             let repository = try PlanRepository.locate(from: path)
-            return report(for: WorkspaceLoader.load(from: WorkingTreeSource(root: repository.root)), today: today)
+            let source = WorkingTreeSource(root: repository.root)
+            return cachedReport(
+                source, fingerprints: source.fingerprints(), cachePath: ParseCacheStore.path(
+                    gitDirectory: repository.git.gitDirectory, workingTree: true), today: today)
         case .staged:
             let repository = try PlanRepository.locate(from: path)
             do {
@@ -51,7 +54,15 @@ public enum ValidateUseCase {
         _ source: some WorkspaceSource, fingerprints: [String: String], gitDirectory: String, today: PlanDate,
         lastStageChange: [String: PlanDate] = [:]
     ) -> ValidationReport {
-        let cachePath = ParseCacheStore.path(gitDirectory: gitDirectory)
+        cachedReport(
+            source, fingerprints: fingerprints, cachePath: ParseCacheStore.path(gitDirectory: gitDirectory), today: today,
+            lastStageChange: lastStageChange)
+    }
+
+    static func cachedReport(
+        _ source: some WorkspaceSource, fingerprints: [String: String], cachePath: String, today: PlanDate,
+        lastStageChange: [String: PlanDate] = [:]
+    ) -> ValidationReport {
         let previous = ParseCacheStore.read(cachePath)
         let outcome = CachedValidation.run(
             source, reusing: ParseReuse(fingerprints: fingerprints, previous: previous.parses), memo: previous.memo,
