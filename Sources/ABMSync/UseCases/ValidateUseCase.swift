@@ -67,11 +67,19 @@ public enum ValidateUseCase {
         let outcome = CachedValidation.run(
             source, reusing: ParseReuse(fingerprints: fingerprints, previous: previous.parses), memo: previous.memo,
             validator: Validator(today: today, lastStageChange: lastStageChange))
-        if outcome.reparsed > 0 || outcome.records.count != previous.parses.count || outcome.memo != previous.memo {
+        // Rewriting the whole cache costs more than parsing a few files again: a run that only
+        // re-read a handful of changed files leaves it as it is (the next run parses those again,
+        // with the same result); new cross-file findings or many new files are always kept.
+        if outcome.memo != previous.memo || outcome.reparsed > rewriteAfterReparsing
+            || (outcome.reparsed > 0 && previous.parses.isEmpty)
+        {
             ParseCacheStore.write(outcome.records, memo: outcome.memo, to: cachePath)
         }
         return outcome.report
     }
+
+    /// How many files a run may parse again before it rewrites the cache.
+    static let rewriteAfterReparsing = 32
 
     /// The index's workspace through the parse cache.
     static func stagedLoad(_ source: StagedSource, gitDirectory: String) -> WorkspaceLoad {
