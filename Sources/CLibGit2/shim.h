@@ -18,4 +18,10 @@ static inline int clibgit2_set_ssl_cert_locations(const char *file, const char *
 static inline int clibgit2_set_user_agent(const char *ua) {
     return git_libgit2_opts(GIT_OPT_SET_USER_AGENT, ua);
 }
+static inline int clibgit2_set_cache_object_limit(git_object_t type, size_t size) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, size);
+}
+static inline int clibgit2_set_strict_object_creation(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, enabled);
+}
 #endif

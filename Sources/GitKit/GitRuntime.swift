@@ -4,6 +4,13 @@ internal import CLibGit2
 public enum GitRuntime {
     private static let initialised: Bool = {
         git_libgit2_init()
+        // Speed settings; a failure only costs speed.
+        // libgit2 caches parsed trees of at most 4 KiB and no blob at all; a plan repository's
+        // accounts/ folder (one entry per account) and accounts.yaml are far bigger, and a pull
+        // reads each several times (merge, report), each time reading, inflating and hashing it
+        // again. Keep them (the cache's total stays capped, 256 MiB by default).
+        _ = try? check(clibgit2_set_cache_object_limit(GIT_OBJECT_TREE, 16 << 20), "set the tree cache limit")
+        _ = try? check(clibgit2_set_cache_object_limit(GIT_OBJECT_BLOB, 16 << 20), "set the blob cache limit")
         return true
     }()
 
