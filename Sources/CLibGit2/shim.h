@@ -25,4 +25,7 @@ static inline int clibgit2_set_cache_object_limit(git_object_t type, size_t size
 static inline int clibgit2_set_strict_object_creation(int enabled) {
     return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_OBJECT_CREATION, enabled);
 }
+static inline int clibgit2_set_strict_hash_verification(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, enabled);
+}
 #endif
