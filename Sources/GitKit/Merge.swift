@@ -26,11 +26,33 @@ extension Repository {
 
     /// Merges three trees in memory (nothing on disk changes). The returned index holds the merged
     /// entries and, for paths libgit2 could not merge, conflict entries (stages 1–3).
-    public func mergeTrees(base: ObjectID?, ours: ObjectID, theirs: ObjectID) throws(GitError) -> Index {
+    ///
+    /// `contentMergedByCaller` names files whose content the caller merges itself: when both sides
+    /// changed one of them, libgit2 leaves it as a conflict instead of running its line merge
+    /// first (whose result the caller would throw away). Files with a `merge` attribute in
+    /// .gitattributes keep their own driver.
+    public func mergeTrees(
+        base: ObjectID?, ours: ObjectID, theirs: ObjectID, contentMergedByCaller: ((String) -> Bool)? = nil
+    ) throws(GitError) -> Index {
+        guard let contentMergedByCaller else {
+            return try mergeTrees(base: base, ours: ours, theirs: theirs, defaultDriver: nil)
+        }
+        let driver = try CallerMergeDriver.name
+        return try CallerMergeDriver.with(contentMergedByCaller) { () throws(GitError) in
+            try mergeTrees(base: base, ours: ours, theirs: theirs, defaultDriver: driver)
+        }
+    }
+
+    private func mergeTrees(base: ObjectID?, ours: ObjectID, theirs: ObjectID, defaultDriver: String?) throws(GitError)
+        -> Index
+    {
         var options = git_merge_options()
         try check(git_merge_options_init(&options, UInt32(GIT_MERGE_OPTIONS_VERSION)), "prepare merge")
         // Keep going on conflicts; we resolve abmsync's files ourselves.
         options.flags = 0
+        let driverName = defaultDriver.map { strdup($0) }
+        defer { driverName.map { free($0) } }
+        if let driverName { options.default_driver = UnsafePointer(driverName) }
         var baseTree: OpaquePointer?
         var ourTree: OpaquePointer?
         var theirTree: OpaquePointer?
@@ -113,5 +135,60 @@ extension Repository {
         var buffer = [UInt8](repeating: 0, count: 4096)
         let n = fread(&buffer, 1, buffer.count, file)
         return String(decoding: buffer[0..<n], as: UTF8.self)
+    }
+}
+
+/// The merge driver behind `mergeTrees(contentMergedByCaller:)`: registered once with libgit2 as
+/// the default driver of that call, it answers "conflict" for the caller's files (libgit2 keeps
+/// the three versions as conflict entries) and hands every other file to libgit2's text merge.
+/// libgit2 calls the driver synchronously on the merging thread, so the caller's predicate is kept
+/// per thread: concurrent merges on other threads each see their own.
+enum CallerMergeDriver {
+    private final class Predicate {
+        let test: (String) -> Bool
+        init(_ test: @escaping (String) -> Bool) { self.test = test }
+    }
+
+    private static let key: pthread_key_t? = {
+        var key = pthread_key_t()
+        return pthread_key_create(&key, nil) == 0 ? key : nil
+    }()
+
+    private static let registration: Result<String, GitError> = {
+        let name = "gitkit-merged-by-caller"
+        guard key != nil else { return .failure(GitError(code: .generic, operation: "prepare merge")) }
+        // libgit2 keeps this pointer for the life of the process.
+        let driver = UnsafeMutablePointer<git_merge_driver>.allocate(capacity: 1)
+        driver.initialize(to: git_merge_driver())
+        driver.pointee.version = UInt32(GIT_MERGE_DRIVER_VERSION)
+        driver.pointee.apply = { _, _, _, _, _, source in
+            guard let source, let key = CallerMergeDriver.key, let raw = pthread_getspecific(key),
+                let entry = git_merge_driver_source_ours(source) ?? git_merge_driver_source_theirs(source),
+                let path = entry.pointee.path
+            else { return GIT_PASSTHROUGH.rawValue }
+            let predicate = Unmanaged<Predicate>.fromOpaque(raw).takeUnretainedValue()
+            return predicate.test(String(cString: path)) ? GIT_EMERGECONFLICT.rawValue : GIT_PASSTHROUGH.rawValue
+        }
+        return Result { () throws(GitError) in
+            try check(git_merge_driver_register(name, driver), "prepare merge")
+            return name
+        }
+    }()
+
+    static var name: String {
+        get throws(GitError) {
+            GitRuntime.ensureInitialised()
+            return try registration.get()
+        }
+    }
+
+    /// Runs `body` with `predicate` as this thread's answer to "does the caller merge this file?".
+    static func with<T>(_ predicate: @escaping (String) -> Bool, _ body: () throws(GitError) -> T) throws(GitError) -> T {
+        guard let key else { throw GitError(code: .generic, operation: "prepare merge") }
+        let box = Predicate(predicate)
+        let previous = pthread_getspecific(key)
+        pthread_setspecific(key, Unmanaged.passUnretained(box).toOpaque())
+        defer { pthread_setspecific(key, previous) }
+        return try withExtendedLifetime(box) { () throws(GitError) in try body() }
     }
 }

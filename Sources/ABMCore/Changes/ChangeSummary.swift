@@ -49,13 +49,16 @@ public enum ChangeSummary {
         var changes: [PlanChange] = []
         let candidates = paths ?? allPaths(old) + allPaths(new)
         var seen: Set<String> = []
-        let names = AccountNames(bytes: (try? new.read(WorkspaceFile.accounts)) ?? nil)
+        // The new account list is read, decoded and cut into entries once: for plan names and for
+        // the list's own changes.
+        let newAccounts = ScannedAccounts(bytes: (try? new.read(WorkspaceFile.accounts)) ?? nil)
+        let names = AccountNames(newAccounts)
         for path in candidates where seen.insert(path).inserted && WorkspaceFile.isPlanData(path) {
             let before = (try? old.read(path)) ?? nil
-            let after = (try? new.read(path)) ?? nil
+            let after = path == WorkspaceFile.accounts ? newAccounts.bytes : (try? new.read(path)) ?? nil
             guard before != after else { continue }
             if path == WorkspaceFile.accounts {
-                changes += compareAccounts(before, after)
+                changes += compareAccounts(ScannedAccounts(bytes: before), newAccounts)
             } else if let kind = WorkspaceFile.planKind(of: path) {
                 let id = String(path.split(separator: "/").last?.dropLast(3) ?? "")
                 let name = planName(kind: kind, id: id, accountNames: names)
@@ -81,19 +84,31 @@ public enum ChangeSummary {
         return paths
     }
 
+    /// One version of accounts.yaml: its bytes, and its entries cut by a line scan when the scan
+    /// vouches for the text (nil otherwise, or when the text is not valid).
+    struct ScannedAccounts {
+        let bytes: [UInt8]?
+        let scan: KeyedBlockScan?
+
+        init(bytes: [UInt8]?) {
+            self.bytes = bytes
+            let text = bytes.flatMap { try? PlanText.decode($0) }
+            scan = text.flatMap { KeyedBlockScan($0, containerKey: "accounts") }
+        }
+    }
+
     /// Display names of accounts, looked up lazily: only the entries asked for are parsed.
     struct AccountNames {
         let scan: KeyedBlockScan?
         let full: [String: String]
 
-        init(bytes: [UInt8]?) {
-            let text = bytes.flatMap { try? PlanText.decode($0) }
-            if let text, let scan = KeyedBlockScan(text, containerKey: "accounts") {
+        init(_ accounts: ScannedAccounts) {
+            if let scan = accounts.scan {
                 self.scan = scan
                 full = [:]
             } else {
                 scan = nil
-                full = bytes.map { ChangeSummary.accountNames(bytes: $0) } ?? [:]
+                full = accounts.bytes.map { ChangeSummary.accountNames(bytes: $0) } ?? [:]
             }
         }
 
@@ -130,13 +145,12 @@ public enum ChangeSummary {
         return (try? YAMLParser.parse(text)) ?? nil
     }
 
-    static func compareAccounts(_ before: [UInt8]?, _ after: [UInt8]?) -> [PlanChange] {
+    static func compareAccounts(_ beforeList: ScannedAccounts, _ afterList: ScannedAccounts) -> [PlanChange] {
+        let before = beforeList.bytes
+        let after = afterList.bytes
         // Big lists: cut both versions into entries by a line scan and parse only the entries whose
         // text differs; anything the scan is unsure of goes through the full parse below.
-        if let before, let after, let oldText = try? PlanText.decode(before), let newText = try? PlanText.decode(after),
-            let oldScan = KeyedBlockScan(oldText, containerKey: "accounts"),
-            let newScan = KeyedBlockScan(newText, containerKey: "accounts")
-        {
+        if let oldScan = beforeList.scan, let newScan = afterList.scan {
             var old: [YAMLEntry] = []
             var new: [YAMLEntry] = []
             var parsedAll = true

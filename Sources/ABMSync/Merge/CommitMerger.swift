@@ -25,7 +25,9 @@ public enum CommitMerger {
             let baseTree = try base.map { (id) throws(GitError) in try repository.commit(id).treeID }
             let ourTree = try repository.commit(ours).treeID
             let theirTree = try repository.commit(theirs).treeID
-            let index = try repository.mergeTrees(base: baseTree, ours: ourTree, theirs: theirTree)
+            // abmsync's files that both sides changed are merged below, so libgit2 leaves them alone.
+            let index = try repository.mergeTrees(
+                base: baseTree, ours: ourTree, theirs: theirTree, contentMergedByCaller: { WorkspaceFile.isPlanData($0) })
 
             // Which files need abmsync: conflicted ones, and abmsync files both sides changed.
             var paths: [String] = []
