@@ -7,6 +7,7 @@ packages=(
   git                                           # the independent reference the tests compare against
   lighttpd nginx fcgiwrap openssh-server openssh-client  # real smart-HTTP(S) and ssh remotes on loopback in tests
   openssl ca-certificates
+  bsdutils                                      # script(1): a pseudo-terminal for the progress test
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -10,8 +10,10 @@ struct RemoteArguments: ParsableArguments {
 
     func remoteOptions() -> RemoteOptions {
         var options = RemoteOptions()
+        // Progress is for people watching a terminal; scripts and hooks get none.
         if !quiet, isatty(STDERR_FILENO) != 0 {
-            options.progress = { progress in ProgressPrinter.show(progress) }
+            let started = Date()
+            options.progress = { progress in ProgressPrinter.show(progress, since: started) }
         }
         return options
     }
@@ -19,13 +21,16 @@ struct RemoteArguments: ParsableArguments {
 
 enum ProgressPrinter {
     /// One updating line on the terminal: objects, bytes, rate.
-    static func show(_ progress: TransferProgress) {
-        let total = max(progress.totalObjects, 1)
-        let done = progress.direction == .download ? progress.receivedObjects : progress.receivedObjects
-        let percent = done * 100 / total
-        let mb = Double(progress.bytes) / 1_048_576
+    static func show(_ progress: TransferProgress, since started: Date) {
+        // For an upload, libgit2 counts the objects sent so far in the same field.
+        let done = progress.receivedObjects
+        let percent = done * 100 / max(progress.totalObjects, 1)
+        let mebibytes = Double(progress.bytes) / 1_048_576
+        let rate = mebibytes / max(Date().timeIntervalSince(started), 0.001)
         let verb = progress.direction == .download ? "Receiving" : "Sending"
-        let line = String(format: "\r%@ %d/%d objects (%d%%), %.1f MiB", verb, done, progress.totalObjects, percent, mb)
+        let line = String(
+            format: "\r%@ %d/%d objects (%d%%), %.1f MiB, %.1f MiB/s", verb, done, progress.totalObjects, percent,
+            mebibytes, rate)
         FileHandle.standardError.write(Data(line.utf8))
         if done >= progress.totalObjects, progress.totalObjects > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
     }
