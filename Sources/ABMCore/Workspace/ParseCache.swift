@@ -176,7 +176,7 @@ public enum ParseCacheCodec {
         }
     }
 
-    public static func encode(_ parses: [String: FileParse]) -> [UInt8] {
+    static func encode(_ parses: [String: FileParse]) -> [UInt8] {
         var writer = ByteWriter()
         writer.int(parses.count)
         // In no particular order: records are found by path when read.
@@ -193,16 +193,6 @@ public enum ParseCacheCodec {
             writer.bytes.append(contentsOf: parse.payload)
         }
         return writer.bytes
-    }
-
-    public static func decode(_ bytes: [UInt8]) -> [String: FileParse]? {
-        decode(bytes[...])
-    }
-
-    /// The records, with their payloads left encoded (`FileParse.result` decodes one).
-    public static func decode(_ bytes: ArraySlice<UInt8>) -> [String: FileParse]? {
-        guard let (parses, end) = decodeRecords(bytes), end == bytes.endIndex else { return nil }
-        return parses
     }
 
     /// The records and the index just after them.

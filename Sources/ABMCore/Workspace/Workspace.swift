@@ -68,8 +68,4 @@ public struct Workspace: Sendable {
     public func plan(_ kind: Plan.Kind, _ id: String) -> PlanFacts? {
         planIndex["\(kind.folder)/\(id).md"].map { plans[$0] }
     }
-
-    public func plans(of kind: Plan.Kind) -> [PlanFacts] {
-        plans.filter { $0.kind == kind }
-    }
 }

@@ -63,6 +63,15 @@ public enum ValidateUseCase {
         _ source: some WorkspaceSource, fingerprints: [String: String], cachePath: String, today: PlanDate,
         lastStageChange: [String: PlanDate] = [:]
     ) -> ValidationReport {
+        cachedOutcome(source, fingerprints: fingerprints, cachePath: cachePath, today: today, lastStageChange: lastStageChange)
+            .report
+    }
+
+    /// `cachedReport` with what it reused and redid.
+    static func cachedOutcome(
+        _ source: some WorkspaceSource, fingerprints: [String: String], cachePath: String, today: PlanDate,
+        lastStageChange: [String: PlanDate] = [:]
+    ) -> CachedValidation.Outcome {
         let previous = ParseCacheStore.read(cachePath)
         let outcome = CachedValidation.run(
             source, reusing: ParseReuse(fingerprints: fingerprints, previous: previous.parses), memo: previous.memo,
@@ -75,31 +84,11 @@ public enum ValidateUseCase {
         {
             ParseCacheStore.write(outcome.records, memo: outcome.memo, to: cachePath)
         }
-        return outcome.report
+        return outcome
     }
 
     /// How many files a run may parse again before it rewrites the cache.
     static let rewriteAfterReparsing = 32
-
-    /// The index's workspace through the parse cache.
-    static func stagedLoad(_ source: StagedSource, gitDirectory: String) -> WorkspaceLoad {
-        cachedLoad(source, fingerprints: source.fingerprints, gitDirectory: gitDirectory)
-    }
-
-    /// A snapshot's workspace (the index or a commit), reusing the parse cache for every file whose
-    /// blob is unchanged (git gives each file's blob id without reading it) and updating the cache
-    /// when anything was parsed. Same result as a full load.
-    public static func cachedLoad(_ source: some WorkspaceSource, fingerprints: [String: String], gitDirectory: String)
-        -> WorkspaceLoad
-    {
-        let cachePath = ParseCacheStore.path(gitDirectory: gitDirectory)
-        let previous = ParseCacheStore.read(cachePath)
-        let load = WorkspaceLoader.load(from: source, reusing: ParseReuse(fingerprints: fingerprints, previous: previous.parses))
-        if load.reparsed > 0 || load.parses.count != previous.parses.count {
-            ParseCacheStore.write(load.parses, memo: previous.memo, to: cachePath)
-        }
-        return load
-    }
 
     /// Every finding for a loaded workspace: what the loader met, then the rules.
     public static func report(for load: WorkspaceLoad, today: PlanDate, lastStageChange: [String: PlanDate] = [:])
