@@ -1,3 +1,4 @@
+import PropertyBased
 import Foundation
 import Testing
 
@@ -112,5 +113,145 @@ import Testing
         files["accounts.yaml"] = nil
         #expect(!step(files, &state, "account list removed"))
         #expect(step(files, &state, "still removed"))
+    }
+
+    // MARK: - Units: accounts.yaml in block style, read entry by entry
+
+    static let unitPolicy = """
+        version: 1
+        review_every_days: 60
+        separation: true
+        tiers:
+          1:
+            requires: [ae, marketer, sponsor]
+            plan: required
+            sections: [Summary, Plays]
+            min_stakeholders: 2
+            max_per_ae: 3
+            max_accounts: 8
+            min_acv: 100000
+            stale_after_days: 200
+          2:
+            cluster_size: {min: 2, max: 4}
+            max_per_ae: 4
+        """
+    static let unitTeam = """
+        people:
+          jane: {name: Jane Doe, email: jane@example.com, roles: [ae]}
+          raj: {name: Raj Patel, email: raj@example.com, roles: [ae]}
+          mo: {name: Mo Ali, email: mo@example.com, roles: [marketing]}
+          vp: {name: Vera P, email: vp@example.com, roles: [exec]}
+          ops: {name: Ops Person, email: ops@example.com, roles: [marketing-ops]}
+        """
+
+    /// One accounts.yaml entry in block style, with a field or two that edits change.
+    struct UnitAccount {
+        var id: String
+        var fields: [String]
+        var text: String { "  \(id):\n" + fields.map { "    \($0)\n" }.joined() }
+
+        static func random(_ id: String, using rng: inout Xoshiro) -> UnitAccount {
+            let tier = Int.random(in: 1...3, using: &rng)
+            var fields = ["name: \(id.capitalized)", "tier: \(tier)"]
+            fields.append("ae: \(["jane", "raj", "mo", "nobody"].randomElement(using: &rng)!)")
+            if tier == 1 || Bool.random(using: &rng) { fields.append("marketer: mo") }
+            if tier == 1, Int.random(in: 0..<4, using: &rng) > 0 { fields.append("sponsor: vp") }
+            if tier == 2 { fields.append("cluster: \(["fintech", "retail", "ghost"].randomElement(using: &rng)!)") }
+            fields.append("acv: \(Int.random(in: 50...300, using: &rng) * 1000)")
+            fields.append("reviewed: 2026-\(["03", "09", "11"].randomElement(using: &rng)!)-01")
+            if Bool.random(using: &rng) { fields.append("domain: \(["a", "b", "c", "d"].randomElement(using: &rng)!).example.com") }
+            if Int.random(in: 0..<6, using: &rng) == 0 { fields.append("stage: \(["engaged", "won", "stuck"].randomElement(using: &rng)!)") }
+            if Int.random(in: 0..<8, using: &rng) == 0 { fields.append("tier_since: 2025-01-01") }
+            return UnitAccount(id: id, fields: fields)
+        }
+    }
+
+    /// A random sequence of edits of every kind: each step's findings must be a full run's, and
+    /// edits that touch one account must run only that account's checks (and the checks across
+    /// accounts only when what they read changed).
+    @Test func unitsRerunOnlyWhatAnEditTouches() {
+        var rng = Xoshiro(seed: (11, 22, 2026, 1122))
+        var accounts = (0..<24).map { UnitAccount.random("acct-\($0)", using: &rng) }
+        var plans: [String: String] = [:]
+        for account in accounts where Bool.random(using: &rng) {
+            plans["accounts/\(account.id).md"] = Self.plan(account.id, stakeholders: Int.random(in: 1...3, using: &rng))
+        }
+        plans["clusters/fintech.md"] = "---\ncluster: fintech\n---\n# Fintech\n## Summary\n"
+        plans["programs/emea.md"] = "---\nprogram: emea\nowner: jane\n---\n# EMEA\n## Summary\n"
+        func files() -> [String: String] {
+            var files = plans
+            files["abmsync.yaml"] = Self.unitPolicy
+            files["team.yaml"] = Self.unitTeam
+            files["accounts.yaml"] = "# Accounts\naccounts:\n" + accounts.map(\.text).joined()
+            return files
+        }
+        var state = State()
+        var outcome = unitStep(files(), &state, "first run")
+        #expect(outcome.memo?.units != nil, "block-style accounts are read entry by entry")
+        #expect(outcome.report.findings.count > 10, "the fixture has findings of many rules")
+        var nextID = 100
+        for round in 0..<80 {
+            let position = Int.random(in: 0..<accounts.count, using: &rng)
+            let kind = Int.random(in: 0..<9, using: &rng)
+            var description = ""
+            switch kind {
+            case 0:
+                let acv = Int.random(in: 50...300, using: &rng) * 1000
+                accounts[position].fields = accounts[position].fields.map { $0.hasPrefix("acv:") ? "acv: \(acv)" : $0 }
+                description = "acv of \(accounts[position].id)"
+            case 1:
+                accounts[position] = UnitAccount.random(accounts[position].id, using: &rng)
+                description = "fields of \(accounts[position].id) rewritten"
+            case 2:
+                accounts.insert(UnitAccount.random("acct-\(nextID)", using: &rng), at: position)
+                nextID += 1
+                description = "account added at \(position) (entries below move)"
+            case 3:
+                if accounts.count > 10 { accounts.remove(at: position) }
+                description = "account removed at \(position)"
+            case 4:
+                accounts[position].fields.insert("note_\(round): added", at: 0)
+                description = "a line added inside \(accounts[position].id) above its tier"
+            case 5:
+                let path = "accounts/\(accounts[position].id).md"
+                plans[path] = plans[path] == nil ? Self.plan(accounts[position].id, stakeholders: Int.random(in: 0...3, using: &rng)) : nil
+                description = "plan of \(accounts[position].id) added or removed"
+            case 6:
+                let path = "accounts/\(accounts[position].id).md"
+                plans[path] = Self.plan(
+                    accounts[position].id, stakeholders: Int.random(in: 0...3, using: &rng),
+                    sections: Bool.random(using: &rng) ? ["Summary"] : ["Summary", "Plays"])
+                description = "plan of \(accounts[position].id) edited"
+            case 7:
+                plans["clusters/retail.md"] = plans["clusters/retail.md"] == nil ? "---\ncluster: retail\n---\n# Retail\n" : nil
+                description = "a cluster plan added or removed"
+            default:
+                plans["programs/emea.md"] = "---\nprogram: emea\nowner: \(["jane", "ops", "ghost"].randomElement(using: &rng)!)\n---\n# EMEA\n"
+                description = "programme owner changed"
+            }
+            outcome = unitStep(files(), &state, "round \(round): \(description)")
+            if kind == 0 || kind == 4 {
+                // One entry changed: its account's checks, and at most its plan's.
+                #expect(outcome.unitsRun <= 2, "round \(round): \(description)")
+                #expect(!outcome.ranAcross || kind == 4, "round \(round): \(description)")
+            }
+        }
+    }
+
+    /// `step` for the unit tests: the outcome, checked against a full run.
+    func unitStep(_ files: [String: String], _ state: inout State, _ comment: Comment) -> CachedValidation.Outcome {
+        let source = MemorySource(files)
+        let validator = Validator(today: today)
+        let outcome = CachedValidation.run(
+            source, reusing: ParseReuse(fingerprints: Self.fingerprints(files), previous: state.records),
+            memo: state.memo, validator: validator)
+        let load = WorkspaceLoader.load(from: source)
+        let full = ValidationReport(findings: validator.validate(load))
+        #expect(outcome.report.findings == full.findings, comment)
+        var names: [String: String] = [:]
+        for account in load.workspace.accounts { names[account.id.value] = account.displayName }
+        #expect(outcome.report.renderText() == ValidationReport(findings: full.findings, accountNames: names).renderText(), comment)
+        state = State(records: outcome.records, memo: outcome.memo)
+        return outcome
     }
 }

@@ -199,7 +199,11 @@ struct KeyedBlockScan {
     static let maxLines = 1_000_000
 
     init?(_ text: String, containerKey: String) {
-        bytes = Array(text.utf8)
+        self.init(bytes: Array(text.utf8), containerKey: containerKey)
+    }
+
+    init?(bytes: [UInt8], containerKey: String) {
+        self.bytes = bytes
         guard let (starts, isASCII) = Self.lineStarts(bytes), starts.count - 1 <= Self.maxLines else { return nil }
         self.starts = starts
         self.isASCII = isASCII

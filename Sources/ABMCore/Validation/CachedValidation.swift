@@ -1,5 +1,5 @@
 /// What the rules that look across files found last time, and the inputs they found it for.
-public struct ValidationMemo: Sendable, Equatable {
+public struct ValidationMemo: Sendable {
     /// A digest of every input of the cross-file rules: policy, team, accounts, each plan's facts,
     /// the date and the history used.
     public var signature: UInt64
@@ -7,22 +7,67 @@ public struct ValidationMemo: Sendable, Equatable {
     public var findings: [Finding]
     /// Display names of the accounts the findings are about.
     public var accountNames: [String: String]
+    /// Which unit each finding came from and each unit's inputs, so that a later run redoes only
+    /// the units whose inputs changed; nil when the run could not tell units apart (accounts.yaml
+    /// parsed whole).
+    public var units: ValidationUnits?
 
-    public init(signature: UInt64, findings: [Finding], accountNames: [String: String]) {
+    public init(signature: UInt64, findings: [Finding], accountNames: [String: String], units: ValidationUnits? = nil) {
         self.signature = signature
         self.findings = findings
         self.accountNames = accountNames
+        self.units = units
     }
+}
+
+/// The units of a validation (see `RuleFamily`), each with a digest of its inputs, and the unit
+/// each finding of the memo came from.
+public struct ValidationUnits: Sendable, Equatable {
+    public enum Owner: Sendable, Hashable {
+        /// The checks of policy and team alone.
+        case shared
+        /// The checks across accounts; `anchor` is the accounts.yaml entry the finding points into.
+        case across(anchor: String?)
+        /// One account's checks, by id.
+        case account(String)
+        /// One plan's checks, by path.
+        case plan(String)
+    }
+
+    public struct AccountUnit: Sendable, Equatable {
+        public var key: String
+        /// Lines before the entry's key line (findings in the entry move with it).
+        public var lineOffset: Int
+        public var inputs: UInt64
+    }
+
+    public struct PlanUnit: Sendable, Equatable {
+        public var path: String
+        public var inputs: UInt64
+    }
+
+    /// Policy, team, date, history and which cluster and programme plans exist.
+    public var shared: UInt64
+    /// What the checks across accounts read: every account's row, the cluster and programme plans.
+    public var across: UInt64
+    /// In accounts.yaml order.
+    public var accounts: [AccountUnit]
+    /// In path order.
+    public var plans: [PlanUnit]
+    /// The unit of each finding of the memo, in the same order.
+    public var owners: [Owner]
 }
 
 /// Validation that redoes only what changed since the last run, with the same findings as a full
 /// one.
 ///
-/// Each file's own checks are kept with its parse record and redone only when the file changed.
-/// The rules that look across files run again only when one of their inputs changed: a plan's
-/// facts (sections, stakeholder count, owner), the account list, team, policy, the date or the
-/// history. An edit inside a plan's text leaves its facts as they were, so such a commit is checked
-/// by parsing that one file. This is the early cut-off of incremental build systems.
+/// Each file's own checks are kept with its parse record and redone only when the file changed;
+/// accounts.yaml is re-read entry by entry (`AccountList`). The rules that look across files run
+/// by unit (`RuleFamily`): one account, one plan, the checks across accounts, policy and team.
+/// A unit runs again only when one of its inputs changed; the others' findings are taken from the
+/// memo, moved with their entry when lines were added or removed above it. When nothing any rule
+/// reads changed (an edit inside a plan's text), no rule runs at all: the early cut-off of
+/// incremental build systems.
 public enum CachedValidation {
     public struct Outcome: Sendable {
         public var report: ValidationReport
@@ -32,8 +77,14 @@ public enum CachedValidation {
         public var memo: ValidationMemo?
         /// Files parsed now rather than reused.
         public var reparsed: Int
-        /// True when the cross-file findings were taken from the memo.
+        /// accounts.yaml entries parsed now rather than reused.
+        public var reparsedEntries: Int
+        /// True when the cross-file findings were all taken from the memo.
         public var reusedMemo: Bool
+        /// How many account and plan units ran (all of them without a usable memo).
+        public var unitsRun: Int
+        /// True when the checks across accounts (or of policy and team) ran.
+        public var ranAcross: Bool
     }
 
     public static func run(
@@ -47,53 +98,364 @@ public enum CachedValidation {
             case .record(_, let record): fileFindings += record.findings
             }
         }
+        var list: AccountList?
         switch files.accounts {
+        case .listed(let listed):
+            list = listed
+            fileFindings += listed.findings
         case .parsed(let load): fileFindings += load.findings
-        case .record(let record): fileFindings += record.findings
+        case .record(let record):
+            list = record.accountList()
+            fileFindings += record.findings
         case .missing: break
         }
         let levels = files.policy.ruleLevels
         fileFindings = Validator.applyLevels(levels, to: fileFindings)
 
         let signature = Self.signature(of: files, fingerprints: reuse.fingerprints, validator: validator)
-        var crossFindings: [Finding]
-        var names: [String: String]
+        let units = list.flatMap { Self.units(of: files, list: $0, fingerprints: reuse.fingerprints, validator: validator) }
+        var cross: Cross
         var reused = false
-        var accounts: [Account]?
         if let signature, let memo, memo.signature == signature {
-            crossFindings = memo.findings
-            names = memo.accountNames
+            cross = Cross(findings: memo.findings, names: memo.accountNames, owners: memo.units?.owners)
             reused = true
+        } else if let units, let list, let memo, let earlier = memo.units, earlier.shared == units.shared {
+            cross = rerun(files, source: source, list: list, units: units, memo: memo, earlier: earlier, validator: validator)
         } else {
-            let load = WorkspaceLoader.assemble(files, source: source)
-            crossFindings = validator.validate(load.workspace)
-            accounts = load.workspace.accounts
-            names = [:]
+            cross = runAll(files, source: source, list: units == nil ? nil : list, validator: validator)
         }
         // Names for every account a finding is about (a file finding may be new since the memo).
-        let wanted = Set((crossFindings + fileFindings).compactMap(\.account))
-        if !wanted.isSubset(of: names.keys) {
-            let all = accounts ?? Self.accounts(of: files)
-            for account in all where wanted.contains(account.id.value) && names[account.id.value] == nil {
-                names[account.id.value] = account.displayName
+        let wanted = Set((cross.findings + fileFindings).compactMap(\.account))
+        if !wanted.isSubset(of: cross.names.keys) {
+            for account in Self.accounts(wanted.subtracting(cross.names.keys), files: files, list: list) {
+                cross.names[account.id.value] = account.displayName
             }
         }
-        let crossNames = names.filter { id, _ in crossFindings.contains { $0.account == id } }
+        let crossNames = cross.names.filter { id, _ in cross.findings.contains { $0.account == id } }
+        var memoUnits: ValidationUnits?
+        if var units, let owners = cross.owners {
+            units.owners = owners
+            memoUnits = units
+        }
         return Outcome(
-            report: ValidationReport(findings: fileFindings + crossFindings, accountNames: names),
+            report: ValidationReport(findings: fileFindings + cross.findings, accountNames: cross.names),
             records: files.records,
-            memo: signature.map { ValidationMemo(signature: $0, findings: crossFindings, accountNames: crossNames) },
-            reparsed: files.reparsed, reusedMemo: reused)
+            memo: signature.map {
+                ValidationMemo(signature: $0, findings: cross.findings, accountNames: crossNames, units: memoUnits)
+            },
+            reparsed: files.reparsed, reparsedEntries: files.reparsedEntries, reusedMemo: reused,
+            unitsRun: cross.unitsRun, ranAcross: cross.ranAcross)
     }
 
-    private static func accounts(of files: WorkspaceLoader.Files) -> [Account] {
+    /// The cross-file findings of a run, with the unit each came from (nil when not tracked).
+    private struct Cross {
+        var findings: [Finding]
+        var names: [String: String]
+        var owners: [ValidationUnits.Owner]?
+        var unitsRun = 0
+        var ranAcross = false
+
+        mutating func add(_ found: [Finding], owner: ValidationUnits.Owner) {
+            guard !found.isEmpty else { return }
+            findings += found
+            owners?.append(contentsOf: repeatElement(owner, count: found.count))
+        }
+    }
+
+    /// Every unit run. With `list`, findings are tagged with their unit for the next run.
+    private static func runAll(
+        _ files: WorkspaceLoader.Files, source: some WorkspaceSource, list: AccountList?, validator: Validator
+    ) -> Cross {
+        let workspace = WorkspaceLoader.assemble(files, source: source).workspace
+        let found = validator.check(workspace, units: .all)
+        var cross = Cross(findings: [], names: [:], owners: list == nil ? nil : [])
+        for account in workspace.accounts { cross.names[account.id.value] = account.displayName }
+        cross.unitsRun = workspace.accounts.count + workspace.plans.count
+        cross.ranAcross = true
+        let anchors = list.map(Anchors.init)
+        cross.add(found.shared, owner: .shared)
+        for (account, findings) in zip(workspace.accounts, found.accounts) {
+            cross.add(findings, owner: .account(account.id.value))
+        }
+        for (plan, findings) in zip(workspace.plans, found.plans) { cross.add(findings, owner: .plan(plan.path)) }
+        for finding in found.across { cross.add([finding], owner: .across(anchor: anchors?.entry(of: finding))) }
+        return cross
+    }
+
+    /// Runs only the units whose inputs differ from `earlier`'s; takes the others' findings from
+    /// the memo, moved with their accounts.yaml entry.
+    private static func rerun(
+        _ files: WorkspaceLoader.Files, source: some WorkspaceSource, list: AccountList, units: ValidationUnits,
+        memo: ValidationMemo, earlier: ValidationUnits, validator: Validator
+    ) -> Cross {
+        // Entries the memo's findings point into: how far each moved.
+        var anchored: Set<String> = []
+        for owner in earlier.owners {
+            switch owner {
+            case .account(let key), .across(anchor: .some(let key)): anchored.insert(key)
+            default: break
+            }
+        }
+        var moved: [String: Int] = [:]
+        var unchangedAccounts: Set<String> = []
+        var changedEntries: [Int] = []
+        var earlierAccounts = OrderedLookup(earlier.accounts, key: \.key)
+        var kept = 0
+        for (position, unit) in units.accounts.enumerated() {
+            let before = earlierAccounts.find(unit.key)
+            if before != nil { kept += 1 }
+            if let before, anchored.contains(unit.key) {
+                moved[unit.key] = unit.lineOffset - before.lineOffset
+                if before.inputs == unit.inputs { unchangedAccounts.insert(unit.key) }
+            }
+            if before?.inputs != unit.inputs { changedEntries.append(position) }
+        }
+        var changedPlans: Set<String> = []
+        var unchangedPlans: Set<String> = []
+        var earlierPlans = OrderedLookup(earlier.plans, key: \.path)
+        for unit in units.plans {
+            if earlierPlans.find(unit.path)?.inputs == unit.inputs {
+                unchangedPlans.insert(unit.path)
+            } else {
+                changedPlans.insert(unit.path)
+            }
+        }
+        let acrossChanged = earlier.across != units.across
+
+        var cross = Cross(findings: [], names: memo.accountNames, owners: [])
+        if kept < earlier.accounts.count {
+            // Accounts removed since: a finding about their id (an orphan plan) is headed by the id alone.
+            let now = Set(units.accounts.map(\.key))
+            for unit in earlier.accounts where !now.contains(unit.key) { cross.names[unit.key] = nil }
+        }
+        for (finding, owner) in zip(memo.findings, earlier.owners) {
+            var reused = finding
+            switch owner {
+            case .shared:
+                break
+            case .across(let anchor):
+                guard !acrossChanged else { continue }
+                if let anchor { reused.location.line += moved[anchor] ?? 0 }
+            case .account(let key):
+                guard unchangedAccounts.contains(key) else { continue }
+                if reused.location.file == WorkspaceFile.accounts { reused.location.line += moved[key] ?? 0 }
+            case .plan(let path):
+                guard unchangedPlans.contains(path) else { continue }
+            }
+            cross.findings.append(reused)
+            cross.owners?.append(owner)
+        }
+
+        // The changed units, checked on a workspace holding just what they read.
+        let plans = PlanLookup(files, source: source)
+        var accounts: [Account] = []
+        var accountUnits: [Int] = []
+        var entryOfAccount: [String: Int] = [:]
+        if acrossChanged {
+            for index in list.entries.indices { if let account = list.account(at: index) { accounts.append(account) } }
+            for (position, account) in accounts.enumerated() { entryOfAccount[account.id.value] = position }
+            accountUnits = changedEntries.compactMap { entryOfAccount[list.entries[$0].key] }
+        } else {
+            for index in changedEntries {
+                guard let account = list.account(at: index) else { continue }
+                accountUnits.append(accounts.count)
+                entryOfAccount[account.id.value] = accounts.count
+                accounts.append(account)
+            }
+        }
+        var planFacts: [PlanFacts] = []
+        var planUnits: [Int] = []
+        var added: Set<String> = []
+        func addPlan(_ facts: PlanFacts) {
+            if added.insert(facts.path).inserted { planFacts.append(facts) }
+        }
+        var entryPositions: [String: Int]?
+        for path in units.plans.map(\.path) where changedPlans.contains(path) {
+            guard let facts = plans.facts(path) else { continue }
+            planUnits.append(planFacts.count)
+            addPlan(facts)
+            // An account plan's checks read its account.
+            guard facts.kind == .account, entryOfAccount[facts.id] == nil else { continue }
+            if entryPositions == nil {
+                entryPositions = Dictionary(
+                    list.entries.enumerated().map { ($0.element.key, $0.offset) }, uniquingKeysWith: { first, _ in first })
+            }
+            if let index = entryPositions?[facts.id], let account = list.account(at: index) {
+                entryOfAccount[account.id.value] = accounts.count
+                accounts.append(account)
+            }
+        }
+        // Account checks read their own plan and whether cluster and programme plans exist.
+        for position in accountUnits {
+            if let facts = plans.facts("\(Plan.Kind.account.folder)/\(accounts[position].id.value).md") { addPlan(facts) }
+        }
+        for facts in plans.allOf(kinds: [.cluster, .program]) { addPlan(facts) }
+        let workspace = Workspace(
+            policy: files.policy, team: files.team, accounts: accounts, plans: planFacts, documents: files.documents,
+            presentFiles: files.present)
+        let found = validator.check(
+            workspace, units: Validator.Units(accounts: accountUnits, plans: planUnits, across: acrossChanged, shared: false))
+        cross.unitsRun = accountUnits.count + planUnits.count
+        cross.ranAcross = acrossChanged
+        for (position, findings) in zip(accountUnits, found.accounts) {
+            let account = accounts[position]
+            cross.names[account.id.value] = account.displayName
+            cross.add(findings, owner: .account(account.id.value))
+        }
+        for (position, findings) in zip(planUnits, found.plans) { cross.add(findings, owner: .plan(planFacts[position].path)) }
+        if acrossChanged {
+            for account in accounts { cross.names[account.id.value] = account.displayName }
+            let anchors = Anchors(list)
+            for finding in found.across { cross.add([finding], owner: .across(anchor: anchors.entry(of: finding))) }
+        }
+        return cross
+    }
+
+    /// The accounts.yaml entry a finding points into (by line), if it points into accounts.yaml.
+    private struct Anchors {
+        let offsets: [Int]
+        let keys: [String]
+
+        init(_ list: AccountList) {
+            offsets = list.entries.map(\.lineOffset)
+            keys = list.entries.map(\.key)
+        }
+
+        func entry(of finding: Finding) -> String? {
+            guard finding.location.file == WorkspaceFile.accounts else { return nil }
+            // The last entry whose key line is at or above the finding's line.
+            var low = 0
+            var high = offsets.count
+            while low < high {
+                let middle = (low + high) / 2
+                if offsets[middle] + 1 <= finding.location.line { low = middle + 1 } else { high = middle }
+            }
+            return low > 0 ? keys[low - 1] : nil
+        }
+    }
+
+    /// Plan facts by path, decoded from their records only when asked for.
+    private struct PlanLookup {
+        let files: WorkspaceLoader.Files
+        let positions: [String: Int]
+        let read: (String) -> PlanFacts?
+
+        init(_ files: WorkspaceLoader.Files, source: some WorkspaceSource) {
+            self.files = files
+            var positions: [String: Int] = [:]
+            positions.reserveCapacity(files.plans.count)
+            for (position, plan) in files.plans.enumerated() {
+                switch plan {
+                case .parsed(let path, _), .record(let path, _): positions[path] = position
+                }
+            }
+            self.positions = positions
+            read = { path in WorkspaceLoader.facts(path, source: source) }
+        }
+
+        func facts(_ path: String) -> PlanFacts? {
+            guard let position = positions[path] else { return nil }
+            switch files.plans[position] {
+            case .parsed(_, let loaded): return loaded.facts
+            case .record(_, let record):
+                guard case .plan(let facts, _)? = record.result(path: path) else { return read(path) }
+                return facts
+            }
+        }
+
+        func allOf(kinds: [Plan.Kind]) -> [PlanFacts] {
+            let folders = kinds.map { $0.folder + "/" }
+            return positions.keys.filter { path in folders.contains { path.hasPrefix($0) } }.sorted().compactMap(facts)
+        }
+    }
+
+    /// The accounts with ids in `ids`, decoding only those entries when the list has them.
+    private static func accounts(_ ids: Set<String>, files: WorkspaceLoader.Files, list: AccountList?) -> [Account] {
+        if let list {
+            return list.entries.indices.filter { ids.contains(list.entries[$0].key) }.compactMap { list.account(at: $0) }
+        }
         switch files.accounts {
-        case .parsed(let load): return load.accounts
+        case .parsed(let load): return load.accounts.filter { ids.contains($0.id.value) }
         case .record(let record):
-            if case .accounts(let accounts, _)? = record.result(path: WorkspaceFile.accounts) { return accounts }
+            if case .accounts(let accounts, _)? = record.result(path: WorkspaceFile.accounts) {
+                return accounts.filter { ids.contains($0.id.value) }
+            }
             return []
+        case .listed(let list): return list.accounts.filter { ids.contains($0.id.value) }
         case .missing: return []
         }
+    }
+
+    /// The units of this run and their inputs, or nil when some input has no fingerprint.
+    static func units(of files: WorkspaceLoader.Files, list: AccountList, fingerprints: [String: String], validator: Validator)
+        -> ValidationUnits?
+    {
+        guard files.listedEverything else { return nil }
+        var shared = StableHash()
+        for path in [WorkspaceFile.policy, WorkspaceFile.team] {
+            if let fingerprint = fingerprints[path] {
+                shared.combine(fingerprint)
+            } else if files.present.contains(path) {
+                return nil
+            } else {
+                shared.combine("missing " + path)
+            }
+        }
+        shared.combine(validator.today.description)
+        for (id, date) in validator.lastStageChange.sorted(by: { $0.key < $1.key }) {
+            shared.combine(id)
+            shared.combine(date.description)
+        }
+        // Plan digests by path; cluster and programme plans are read by account checks (do they
+        // exist) and by the checks across accounts (their facts).
+        var digests: [String: UInt64] = [:]
+        digests.reserveCapacity(files.plans.count)
+        var across = StableHash()
+        for plan in files.plans {
+            let path: String
+            let digest: UInt64
+            switch plan {
+            case .parsed(let parsedPath, _):
+                guard let record = files.records[parsedPath] else { return nil }
+                (path, digest) = (parsedPath, record.digest)
+            case .record(let recordPath, let record):
+                (path, digest) = (recordPath, record.digest)
+            }
+            digests[path] = digest
+            if !path.hasPrefix(Plan.Kind.account.folder + "/") {
+                shared.combine(path)
+                across.combine(path)
+                across.combine(digest)
+            }
+        }
+        var accounts: [ValidationUnits.AccountUnit] = []
+        accounts.reserveCapacity(list.entries.count)
+        var rows: [String: UInt64] = [:]
+        rows.reserveCapacity(list.entries.count)
+        let accountFolder = Plan.Kind.account.folder
+        for entry in list.entries {
+            var inputs = StableHash(seed: entry.digest)
+            inputs.combine(digests["\(accountFolder)/\(entry.key).md"] ?? 0)
+            accounts.append(ValidationUnits.AccountUnit(key: entry.key, lineOffset: entry.lineOffset, inputs: inputs.value))
+            if rows[entry.key] == nil { rows[entry.key] = entry.rowDigest }
+            across.combine(entry.key)
+            across.combine(entry.rowDigest)
+        }
+        var plans: [ValidationUnits.PlanUnit] = []
+        plans.reserveCapacity(files.plans.count)
+        for plan in files.plans {
+            let path: String
+            switch plan {
+            case .parsed(let parsedPath, _), .record(let parsedPath, _): path = parsedPath
+            }
+            var inputs = StableHash(seed: digests[path] ?? 0)
+            if let kind = WorkspaceFile.planKind(of: path), kind == .account {
+                let id = String(path.dropFirst(accountFolder.count + 1).dropLast(3))
+                inputs.combine(rows[id] ?? 0)
+            }
+            plans.append(ValidationUnits.PlanUnit(path: path, inputs: inputs.value))
+        }
+        return ValidationUnits(shared: shared.value, across: across.value, accounts: accounts, plans: plans, owners: [])
     }
 
     /// The digest of every input of the cross-file rules, or nil when some input has no fingerprint
@@ -113,7 +475,7 @@ public enum CachedValidation {
             }
         }
         switch files.accounts {
-        case .parsed, .record:
+        case .parsed, .record, .listed:
             // Parsed now or reused, a file with a fingerprint has a record.
             guard let record = files.records[WorkspaceFile.accounts] else { return nil }
             hash.combine(record.digest)

@@ -14,7 +14,7 @@ enum CapacityRules: RuleFamily {
         var person: String
     }
 
-    static func check(_ context: ValidationContext, _ report: inout FindingCollector) {
+    static func checkAcross(_ context: ValidationContext, _ report: inout FindingCollector) {
         let accounts = context.workspace.accounts
         // First pass: totals.
         var perTier: [Tier: Int] = [:]

@@ -7,36 +7,37 @@ enum FieldRules: RuleFamily {
 
     static let rules = [missingTier, unknownStage, futureDate, unknownRole]
 
-    static func check(_ context: ValidationContext, _ report: inout FindingCollector) {
+    static func checkAccount(_ account: Account, _ context: ValidationContext, _ report: inout FindingCollector) {
         let policy = context.policy
-        let stages = Set(policy.stages)
-        let stageList = policy.stages.joined(separator: ", ")
-        for account in context.workspace.accounts {
-            let id = account.id.value
-            if account.tier == nil, !account.writesTier {
-                // A tier that is present but invalid was already reported by the loader.
-                report.report(
-                    missingTier, at: account.id.location, "\(context.name(account)) has no tier",
-                    why: "every rule of abmsync (owners, capacity, plans) depends on the account's tier",
-                    fix: "add 'tier: 1', 'tier: 2' or 'tier: 3' under '\(id):' in accounts.yaml", account: id)
-            }
-            if let stage = account.stage, !stages.contains(stage.value) {
-                report.report(
-                    unknownStage, at: stage.location,
-                    "\(context.name(account)) has stage '\(stage.value)', which is not a stage in abmsync.yaml",
-                    why: "reports and the staleness check only understand the team's stages",
-                    fix: "use one of: \(stageList)\(ValidationContext.didYouMean(stage.value, in: policy.stages))",
-                    account: id)
-            }
-            for (field, date) in [("tier_since", account.tierSince), ("reviewed", account.reviewed)] {
-                guard let date, date.value > context.today else { continue }
-                report.report(
-                    futureDate, at: date.location,
-                    "\(context.name(account)) has \(field) \(date.value), which is after today (\(context.today))",
-                    why: "a date in the future hides overdue reviews and stale tier assignments",
-                    fix: "write the date it really happened (today or earlier)", account: id)
-            }
+        let id = account.id.value
+        if account.tier == nil, !account.writesTier {
+            // A tier that is present but invalid was already reported by the loader.
+            report.report(
+                missingTier, at: account.id.location, "\(context.name(account)) has no tier",
+                why: "every rule of abmsync (owners, capacity, plans) depends on the account's tier",
+                fix: "add 'tier: 1', 'tier: 2' or 'tier: 3' under '\(id):' in accounts.yaml", account: id)
         }
+        if let stage = account.stage, !policy.stages.contains(stage.value) {
+            report.report(
+                unknownStage, at: stage.location,
+                "\(context.name(account)) has stage '\(stage.value)', which is not a stage in abmsync.yaml",
+                why: "reports and the staleness check only understand the team's stages",
+                fix: "use one of: \(policy.stages.joined(separator: ", "))\(ValidationContext.didYouMean(stage.value, in: policy.stages))",
+                account: id)
+        }
+        func checkNotFuture(_ field: String, _ date: Located<PlanDate>?) {
+            guard let date, date.value > context.today else { return }
+            report.report(
+                futureDate, at: date.location,
+                "\(context.name(account)) has \(field) \(date.value), which is after today (\(context.today))",
+                why: "a date in the future hides overdue reviews and stale tier assignments",
+                fix: "write the date it really happened (today or earlier)", account: id)
+        }
+        checkNotFuture("tier_since", account.tierSince)
+        checkNotFuture("reviewed", account.reviewed)
+    }
+
+    static func checkShared(_ context: ValidationContext, _ report: inout FindingCollector) {
         let roleNames = Role.allCases.map(\.rawValue)
         for person in context.workspace.team.people {
             for role in person.unknownRoles {

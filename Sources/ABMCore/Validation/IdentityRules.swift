@@ -9,7 +9,7 @@ enum IdentityRules: RuleFamily {
 
     static let rules = [duplicateID, duplicateEmail, duplicateDomain]
 
-    static func check(_ context: ValidationContext, _ report: inout FindingCollector) {
+    static func checkAcross(_ context: ValidationContext, _ report: inout FindingCollector) {
         let workspace = context.workspace
 
         var accountIDs: [String: SourceLocation] = [:]
@@ -41,7 +41,10 @@ enum IdentityRules: RuleFamily {
                 domains[key] = position
             }
         }
+    }
 
+    static func checkShared(_ context: ValidationContext, _ report: inout FindingCollector) {
+        let workspace = context.workspace
         var personIDs: [String: SourceLocation] = [:]
         var emails: [String: String] = [:]
         for person in workspace.team.people {

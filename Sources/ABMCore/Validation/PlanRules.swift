@@ -15,17 +15,15 @@ enum PlanRules: RuleFamily {
 
     /// The checks that look across files: the plan's account exists, and the plan has the sections
     /// its kind (and, for account plans, its account's tier) requires.
-    static func check(_ context: ValidationContext, _ report: inout FindingCollector) {
-        for plan in context.workspace.plans {
-            if plan.kind == .account, context.workspace.account(plan.id) == nil {
-                report.report(
-                    orphanPlan, at: plan.frontMatterLocation,
-                    "\(plan.path) is a plan for account '\(plan.id)', which is not in accounts.yaml",
-                    why: "accounts.yaml is the one shared account list; a plan outside it has no tier or owners",
-                    fix: "add '\(plan.id):' to accounts.yaml, or rename or remove the plan", account: plan.id)
-            }
-            checkSections(plan, context, &report)
+    static func checkPlan(_ plan: PlanFacts, _ context: ValidationContext, _ report: inout FindingCollector) {
+        if plan.kind == .account, context.workspace.account(plan.id) == nil {
+            report.report(
+                orphanPlan, at: plan.frontMatterLocation,
+                "\(plan.path) is a plan for account '\(plan.id)', which is not in accounts.yaml",
+                why: "accounts.yaml is the one shared account list; a plan outside it has no tier or owners",
+                fix: "add '\(plan.id):' to accounts.yaml, or rename or remove the plan", account: plan.id)
         }
+        checkSections(plan, context, &report)
     }
 
     /// The checks that need nothing but the plan itself: run when it is parsed, so their findings

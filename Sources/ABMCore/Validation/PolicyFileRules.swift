@@ -5,7 +5,7 @@ enum PolicyFileRules: RuleFamily {
 
     static let rules = [unknownRule]
 
-    static func check(_ context: ValidationContext, _ report: inout FindingCollector) {
+    static func checkShared(_ context: ValidationContext, _ report: inout FindingCollector) {
         let file = WorkspaceFile.policy
         guard let entries = context.workspace.documents[file]?["rules"]?.entries else { return }
         let known = Validator.rules.map(\.id) + Validator.adjustableLoaderRules.sorted()

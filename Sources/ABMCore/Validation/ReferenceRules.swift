@@ -13,47 +13,45 @@ enum ReferenceRules: RuleFamily {
     /// The role each owner field asks for.
     static let fieldRoles: [String: Role] = ["ae": .ae, "marketer": .marketing, "sponsor": .exec]
 
-    static func check(_ context: ValidationContext, _ report: inout FindingCollector) {
-        let workspace = context.workspace
-        var suggestions = PersonSuggestions(team: workspace.team)
-        for account in workspace.accounts {
-            let id = account.id.value
-            for (field, person) in account.owners {
-                guard let role = fieldRoles[field] else { continue }
-                checkPerson(
-                    person, as: role, what: "the \(field) of \(context.name(account))", field: field, account: id,
-                    context, &report, &suggestions)
-            }
-            if let cluster = account.cluster {
-                checkPlanReference(cluster, kind: .cluster, rule: unknownCluster, account: account, context, &report)
-            }
-            if let program = account.program {
-                checkPlanReference(program, kind: .program, rule: unknownProgram, account: account, context, &report)
-            }
-        }
-        for plan in workspace.plans where plan.kind == .program {
-            guard let person = plan.owner else {
-                report.report(
-                    programOwner, at: plan.frontMatterLocation, "programme '\(plan.id)' has no owner",
-                    why: "marketing operations runs each programme; without an owner nobody hands engaged accounts to sales",
-                    fix: "add 'owner: <person id>' (a marketing-ops person) to the front matter of \(plan.path)")
-                continue
-            }
+    static func checkAccount(_ account: Account, _ context: ValidationContext, _ report: inout FindingCollector) {
+        let id = account.id.value
+        for (field, person) in account.owners {
+            guard let role = fieldRoles[field] else { continue }
             checkPerson(
-                person, as: .marketingOps, what: "the owner of programme '\(plan.id)'", field: "owner", account: nil,
-                context, &report, &suggestions)
+                person, as: role, what: "the \(field) of \(context.name(account))", field: field, account: id, context,
+                &report)
         }
+        if let cluster = account.cluster {
+            checkPlanReference(cluster, kind: .cluster, rule: unknownCluster, account: account, context, &report)
+        }
+        if let program = account.program {
+            checkPlanReference(program, kind: .program, rule: unknownProgram, account: account, context, &report)
+        }
+    }
+
+    static func checkPlan(_ plan: PlanFacts, _ context: ValidationContext, _ report: inout FindingCollector) {
+        guard plan.kind == .program else { return }
+        guard let person = plan.owner else {
+            report.report(
+                programOwner, at: plan.frontMatterLocation, "programme '\(plan.id)' has no owner",
+                why: "marketing operations runs each programme; without an owner nobody hands engaged accounts to sales",
+                fix: "add 'owner: <person id>' (a marketing-ops person) to the front matter of \(plan.path)")
+            return
+        }
+        checkPerson(
+            person, as: .marketingOps, what: "the owner of programme '\(plan.id)'", field: "owner", account: nil, context,
+            &report)
     }
 
     private static func checkPerson(
         _ person: Located<String>, as role: Role, what: String, field: String, account: String?,
-        _ context: ValidationContext, _ report: inout FindingCollector, _ suggestions: inout PersonSuggestions
+        _ context: ValidationContext, _ report: inout FindingCollector
     ) {
         guard let known = context.workspace.team[person.value] else {
             report.report(
                 unknownPerson, at: person.location, "\(what) is '\(person.value)', who is not in team.yaml",
                 why: "owners must be people abmsync knows, so it can check their role and match their commits",
-                fix: "use a person id from team.yaml\(suggestions.didYouMean(person.value)), or add '\(person.value)' there",
+                fix: "use a person id from team.yaml\(ValidationContext.didYouMean(person.value, in: context.workspace.team.people.map(\.id.value))), or add '\(person.value)' there",
                 account: account)
             return
         }
@@ -94,20 +92,5 @@ enum ReferenceRules: RuleFamily {
     private static func article(_ word: String) -> String {
         guard let first = word.first else { return "a" }
         return "aeiou".contains(first) ? "an" : "a"
-    }
-}
-
-/// Spelling suggestions for unknown person ids, computed once per distinct id.
-private struct PersonSuggestions {
-    let ids: [String]
-    var cache: [String: String] = [:]
-
-    init(team: Team) { ids = team.people.map(\.id.value) }
-
-    mutating func didYouMean(_ id: String) -> String {
-        if let cached = cache[id] { return cached }
-        let text = ValidationContext.didYouMean(id, in: ids)
-        cache[id] = text
-        return text
     }
 }

@@ -6,7 +6,7 @@ enum SeparationRules: RuleFamily {
 
     static let rules = [tierSeparation]
 
-    static func check(_ context: ValidationContext, _ report: inout FindingCollector) {
+    static func checkAcross(_ context: ValidationContext, _ report: inout FindingCollector) {
         guard context.policy.separation, report.isEnabled(tierSeparation) else { return }
         var tier1Owner: [String: (account: Account, field: String)] = [:]
         for account in context.workspace.accounts where account.tier?.value == .strategic {

@@ -12,29 +12,27 @@ enum TierRules: RuleFamily {
         "cluster": "a cluster", "program": "a programme",
     ]
 
-    static func check(_ context: ValidationContext, _ report: inout FindingCollector) {
-        for account in context.workspace.accounts {
-            guard let tier = account.tier else { continue }
-            let policy = context.policy.tier(tier.value)
-            let id = account.id.value
-            var missing: [String] = []
-            for field in policy.requires where !has(field, account) { missing.append(field) }
-            if !missing.isEmpty {
-                let meanings = missing.map { fieldMeanings[$0] ?? "'\($0)'" }
-                report.report(
-                    tierRequires, at: tier.location,
-                    "\(tier.value) account \(context.name(account)) has no \(missing.joined(separator: ", "))",
-                    why: "\(policy.name) accounts need \(list(meanings)) (tiers.\(tier.value.rawValue).requires in abmsync.yaml)",
-                    fix: "add \(missing.map { "'\($0): …'" }.joined(separator: ", ")) under '\(id):' in accounts.yaml, or move the account to another tier",
-                    account: id)
-            }
-            if policy.planRequired, context.workspace.plan(.account, id) == nil {
-                report.report(
-                    planRequired, at: tier.location,
-                    "\(tier.value) account \(context.name(account)) has no account plan accounts/\(id).md",
-                    why: "\(policy.name) accounts are worked from a fully custom plan (tiers.\(tier.value.rawValue).plan: required)",
-                    fix: "create it with 'abmsync new plan \(id)' (from templates/plans/account.md)", account: id)
-            }
+    static func checkAccount(_ account: Account, _ context: ValidationContext, _ report: inout FindingCollector) {
+        guard let tier = account.tier else { return }
+        let policy = context.policy.tier(tier.value)
+        let id = account.id.value
+        var missing: [String] = []
+        for field in policy.requires where !has(field, account) { missing.append(field) }
+        if !missing.isEmpty {
+            let meanings = missing.map { fieldMeanings[$0] ?? "'\($0)'" }
+            report.report(
+                tierRequires, at: tier.location,
+                "\(tier.value) account \(context.name(account)) has no \(missing.joined(separator: ", "))",
+                why: "\(policy.name) accounts need \(list(meanings)) (tiers.\(tier.value.rawValue).requires in abmsync.yaml)",
+                fix: "add \(missing.map { "'\($0): …'" }.joined(separator: ", ")) under '\(id):' in accounts.yaml, or move the account to another tier",
+                account: id)
+        }
+        if policy.planRequired, context.workspace.plan(.account, id) == nil {
+            report.report(
+                planRequired, at: tier.location,
+                "\(tier.value) account \(context.name(account)) has no account plan accounts/\(id).md",
+                why: "\(policy.name) accounts are worked from a fully custom plan (tiers.\(tier.value.rawValue).plan: required)",
+                fix: "create it with 'abmsync new plan \(id)' (from templates/plans/account.md)", account: id)
         }
     }
 

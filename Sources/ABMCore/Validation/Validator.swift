@@ -53,18 +53,98 @@ public struct Validator: Sendable {
 
     /// The findings of every rule, with the severity overrides of `policy.ruleLevels` applied.
     public func validate(_ workspace: Workspace) -> [Finding] {
+        let found = check(workspace, units: .all)
+        return found.shared + found.accounts.joined() + found.plans.joined() + found.across
+    }
+
+    /// Which checks to run: a unit is one account, one plan, the checks across the account list, or
+    /// the checks of policy and team alone (see `RuleFamily`).
+    struct Units {
+        /// Positions in `workspace.accounts`; nil for every account.
+        var accounts: [Int]?
+        /// Positions in `workspace.plans`; nil for every plan.
+        var plans: [Int]?
+        var across: Bool
+        var shared: Bool
+
+        static let all = Units(accounts: nil, plans: nil, across: true, shared: true)
+    }
+
+    /// The findings of each unit asked for, overrides applied: per account and per plan in the order
+    /// asked for.
+    struct UnitFindings: Sendable {
+        var shared: [Finding] = []
+        var accounts: [[Finding]] = []
+        var plans: [[Finding]] = []
+        var across: [Finding] = []
+    }
+
+    /// Runs the checks of `units`. Units only read the workspace, so they run side by side in
+    /// chunks on all cores; results come back in the order asked for.
+    func check(_ workspace: Workspace, units: Units) -> UnitFindings {
         let context = ValidationContext(workspace: workspace, today: today, lastStageChange: lastStageChange)
         let levels = workspace.policy.ruleLevels
-        // Families only read the workspace, so they run side by side; their findings are joined in
-        // family order, as if run one after the other.
         let families = Validator.families
-        let perFamily = Parallel.map(Array(families.indices)) { index in
-            var collector = FindingCollector(levels: levels)
-            families[index].check(context, &collector)
-            return collector.findings
+        let accounts = units.accounts ?? Array(workspace.accounts.indices)
+        let plans = units.plans ?? Array(workspace.plans.indices)
+        enum Job: Sendable {
+            case shared, across
+            case accounts(Range<Int>)
+            case plans(Range<Int>)
         }
-        return perFamily.flatMap { $0 }
+        var jobs: [Job] = []
+        if units.across { jobs.append(.across) }
+        if units.shared { jobs.append(.shared) }
+        for start in stride(from: 0, to: accounts.count, by: Self.chunk) {
+            jobs.append(.accounts(start..<min(start + Self.chunk, accounts.count)))
+        }
+        for start in stride(from: 0, to: plans.count, by: Self.chunk) {
+            jobs.append(.plans(start..<min(start + Self.chunk, plans.count)))
+        }
+        let results = Parallel.map(jobs) { job -> [[Finding]] in
+            switch job {
+            case .shared, .across:
+                var collector = FindingCollector(levels: levels)
+                for family in families {
+                    if case .shared = job {
+                        family.checkShared(context, &collector)
+                    } else {
+                        family.checkAcross(context, &collector)
+                    }
+                }
+                return [collector.findings]
+            case .accounts(let range):
+                return range.map { position in
+                    var collector = FindingCollector(levels: levels)
+                    let account = workspace.accounts[accounts[position]]
+                    for family in families { family.checkAccount(account, context, &collector) }
+                    return collector.findings
+                }
+            case .plans(let range):
+                return range.map { position in
+                    var collector = FindingCollector(levels: levels)
+                    let plan = workspace.plans[plans[position]]
+                    for family in families { family.checkPlan(plan, context, &collector) }
+                    return collector.findings
+                }
+            }
+        }
+        var found = UnitFindings()
+        found.accounts.reserveCapacity(accounts.count)
+        found.plans.reserveCapacity(plans.count)
+        for (job, result) in zip(jobs, results) {
+            switch job {
+            case .shared: found.shared = result[0]
+            case .across: found.across = result[0]
+            case .accounts: found.accounts += result
+            case .plans: found.plans += result
+            }
+        }
+        return found
     }
+
+    /// Accounts or plans checked per job: enough to outweigh scheduling, small enough to spread.
+    static let chunk = 512
 
     /// The loader's findings followed by the rules' findings, overrides applied to both (except to
     /// `fixedRules`).
@@ -98,9 +178,28 @@ public struct Validator: Sendable {
 }
 
 /// A group of related rules, in one file each.
+///
+/// Each check belongs to the narrowest unit whose data it reads, so that after an edit only the
+/// units whose inputs changed run again (`CachedValidation`), with the findings a full run gives:
+/// - `checkShared`: abmsync.yaml and team.yaml only;
+/// - `checkAccount`: one account, with policy, team, the date, its stage history, the facts of its
+///   own plan (accounts/<id>.md) and whether cluster and programme plans exist. Never another account;
+/// - `checkPlan`: one plan's facts, with policy, team and the account of the same id. Never another plan;
+/// - `checkAcross`: what compares accounts with each other or counts them. It may read of each account
+///   only its id, name, domain, tier, owners and cluster (`AccountRow`), and the cluster and programme plans.
 protocol RuleFamily: Sendable {
     static var rules: [ValidationRule] { get }
-    static func check(_ context: ValidationContext, _ report: inout FindingCollector)
+    static func checkShared(_ context: ValidationContext, _ report: inout FindingCollector)
+    static func checkAccount(_ account: Account, _ context: ValidationContext, _ report: inout FindingCollector)
+    static func checkPlan(_ plan: PlanFacts, _ context: ValidationContext, _ report: inout FindingCollector)
+    static func checkAcross(_ context: ValidationContext, _ report: inout FindingCollector)
+}
+
+extension RuleFamily {
+    static func checkShared(_ context: ValidationContext, _ report: inout FindingCollector) {}
+    static func checkAccount(_ account: Account, _ context: ValidationContext, _ report: inout FindingCollector) {}
+    static func checkPlan(_ plan: PlanFacts, _ context: ValidationContext, _ report: inout FindingCollector) {}
+    static func checkAcross(_ context: ValidationContext, _ report: inout FindingCollector) {}
 }
 
 /// Collects findings, applying the team's severity overrides as they are reported.

@@ -335,7 +335,7 @@ struct FieldReader {
         return result
     }
 
-    private mutating func account(_ entry: YAMLEntry) -> Account? {
+    mutating func account(_ entry: YAMLEntry) -> Account? {
         guard let id = identifier(entry.keyNode, what: "account") else { return nil }
         let key = id.value
         guard let fields = entry.value.entries else {

@@ -41,11 +41,34 @@ public struct FileParse: Sendable {
         case .accounts(let accounts, let findings):
             self.findings = findings
             isAccounts = true
+            writer.byte(Self.wholeFile)
             writer.int(accounts.count)
             for account in accounts { writer.account(account) }
         }
         payload = writer.bytes[...]
         digest = StableHash.digest(of: payload)
+    }
+
+    /// accounts.yaml read entry by entry.
+    public init(fingerprint: String, accountList: AccountList) {
+        self.fingerprint = fingerprint
+        findings = accountList.findings
+        isAccounts = true
+        var writer = ByteWriter()
+        writer.byte(Self.entryByEntry)
+        accountList.encode(into: &writer)
+        payload = writer.bytes[...]
+        digest = StableHash.digest(of: payload)
+    }
+
+    /// How an accounts.yaml record holds its accounts: parsed from the whole file, or entry by entry.
+    static let wholeFile: UInt8 = 0
+    static let entryByEntry: UInt8 = 1
+
+    /// The entries of an accounts.yaml record read entry by entry (nil for any other record).
+    public func accountList() -> AccountList? {
+        guard isAccounts, payload.first == Self.entryByEntry else { return nil }
+        return AccountList.decode(payload.dropFirst())
     }
 
     init(fingerprint: String, findings: [Finding], isAccounts: Bool, payload: ArraySlice<UInt8>, encoded: ArraySlice<UInt8>) {
@@ -129,7 +152,7 @@ public struct ParseReuse: Sendable {
 /// Decoding answers nil for anything malformed, never traps.
 public enum ParseCacheCodec {
     /// Bumped whenever `PlanFacts`, `Account`, `Finding` or this encoding changes.
-    public static let version: UInt32 = 3
+    public static let version: UInt32 = 4
 
     /// Record: path, fingerprint, kind (0 plan, 1 accounts), findings, payload length, payload.
     /// The records, then the memo of the cross-file rules.
@@ -145,6 +168,7 @@ public enum ParseCacheCodec {
                 writer.string(id)
                 writer.string(memo.accountNames[id]!)
             }
+            writer.units(memo.units)
         } else {
             writer.byte(0)
         }
@@ -168,8 +192,9 @@ public enum ParseCacheCodec {
                     let id = try reader.string()
                     names[id] = try reader.string()
                 }
-                guard reader.atEnd else { return nil }
-                return (parses, ValidationMemo(signature: signature, findings: findings, accountNames: names))
+                let units = try reader.units()
+                guard reader.atEnd, units == nil || units?.owners.count == findings.count else { return nil }
+                return (parses, ValidationMemo(signature: signature, findings: findings, accountNames: names, units: units))
             } catch {
                 return nil
             }
@@ -232,6 +257,12 @@ public enum ParseCacheCodec {
             var reader = ByteReader(buffer)
             do {
                 if isAccounts {
+                    let form = try reader.byte()
+                    if form == FileParse.entryByEntry {
+                        guard let list = AccountList.decode(payload.dropFirst()) else { return nil }
+                        return .accounts(list.accounts, findings)
+                    }
+                    guard form == FileParse.wholeFile else { return nil }
                     let file = path
                     let count = try reader.count()
                     var accounts: [Account] = []
@@ -255,6 +286,8 @@ public enum ParseCacheCodec {
 
 struct ByteWriter {
     var bytes: [UInt8] = []
+    /// Subtracted from every line written (an accounts.yaml entry is kept relative to its key line).
+    var lineBase = 0
 
     mutating func byte(_ value: UInt8) { bytes.append(value) }
 
@@ -266,6 +299,11 @@ struct ByteWriter {
             rest >>= 7
         }
         bytes.append(UInt8(rest))
+    }
+
+    /// Eight bytes, little-endian (digests).
+    mutating func word(_ value: UInt64) {
+        for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) }
     }
 
     mutating func string(_ value: String) {
@@ -287,7 +325,7 @@ struct ByteWriter {
 
     /// A place in the file being encoded (its name is implied).
     mutating func position(_ location: SourceLocation) {
-        int(location.line)
+        int(location.line - lineBase)
         int(location.column)
     }
 
@@ -403,6 +441,8 @@ struct ByteReader {
 
     let buffer: UnsafeRawBufferPointer
     var position = 0
+    /// Added to every line read (see `ByteWriter.lineBase`).
+    var lineBase = 0
 
     init(_ buffer: UnsafeRawBufferPointer) { self.buffer = buffer }
 
@@ -436,6 +476,12 @@ struct ByteReader {
         return Int(signed)
     }
 
+    mutating func word() throws(Malformed) -> UInt64 {
+        guard buffer.count - position >= 8 else { throw Malformed() }
+        defer { position += 8 }
+        return UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+    }
+
     /// A count of things that follow (each at least one byte long).
     mutating func count() throws(Malformed) -> Int {
         let value = try int()
@@ -454,7 +500,7 @@ struct ByteReader {
     }
 
     mutating func location(in file: String) throws(Malformed) -> SourceLocation {
-        SourceLocation(file: file, line: try int(), column: try int())
+        SourceLocation(file: file, line: try int() + lineBase, column: try int())
     }
 
     mutating func optionalLocation(in file: String) throws(Malformed) -> SourceLocation? {
@@ -562,5 +608,82 @@ struct ByteReader {
         for _ in 0..<filledCount { account.filledFields.append(try string()) }
         account.writesTier = try flag()
         return account
+    }
+}
+
+// MARK: - Validation units (in the memo)
+
+extension ByteWriter {
+    mutating func units(_ units: ValidationUnits?) {
+        guard let units else {
+            byte(0)
+            return
+        }
+        byte(1)
+        word(units.shared)
+        word(units.across)
+        int(units.accounts.count)
+        for unit in units.accounts {
+            string(unit.key)
+            int(unit.lineOffset)
+            word(unit.inputs)
+        }
+        int(units.plans.count)
+        for unit in units.plans {
+            string(unit.path)
+            word(unit.inputs)
+        }
+        int(units.owners.count)
+        for owner in units.owners {
+            switch owner {
+            case .shared: byte(0)
+            case .across(let anchor):
+                byte(anchor == nil ? 1 : 2)
+                if let anchor { string(anchor) }
+            case .account(let key):
+                byte(3)
+                string(key)
+            case .plan(let path):
+                byte(4)
+                string(path)
+            }
+        }
+    }
+}
+
+extension ByteReader {
+    mutating func units() throws(Malformed) -> ValidationUnits? {
+        guard try flag() else { return nil }
+        let shared = try word()
+        let across = try word()
+        let accountCount = try count()
+        var accounts: [ValidationUnits.AccountUnit] = []
+        accounts.reserveCapacity(accountCount)
+        for _ in 0..<accountCount {
+            let key = try string()
+            let lineOffset = try int()
+            accounts.append(ValidationUnits.AccountUnit(key: key, lineOffset: lineOffset, inputs: try word()))
+        }
+        let planCount = try count()
+        var plans: [ValidationUnits.PlanUnit] = []
+        plans.reserveCapacity(planCount)
+        for _ in 0..<planCount {
+            let path = try string()
+            plans.append(ValidationUnits.PlanUnit(path: path, inputs: try word()))
+        }
+        let ownerCount = try count()
+        var owners: [ValidationUnits.Owner] = []
+        owners.reserveCapacity(ownerCount)
+        for _ in 0..<ownerCount {
+            switch try byte() {
+            case 0: owners.append(.shared)
+            case 1: owners.append(.across(anchor: nil))
+            case 2: owners.append(.across(anchor: try string()))
+            case 3: owners.append(.account(try string()))
+            case 4: owners.append(.plan(try string()))
+            default: throw Malformed()
+            }
+        }
+        return ValidationUnits(shared: shared, across: across, accounts: accounts, plans: plans, owners: owners)
     }
 }

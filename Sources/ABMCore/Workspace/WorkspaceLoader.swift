@@ -68,6 +68,9 @@ public struct WorkspaceLoader {
         }
         var accounts: [Account] = []
         switch files.accounts {
+        case .listed(let list):
+            accounts = list.accounts
+            findings += list.findings
         case .parsed(let load):
             accounts = load.accounts
             findings += load.findings
@@ -92,6 +95,11 @@ public struct WorkspaceLoader {
         return load
     }
 
+    /// The facts of a plan file read and parsed on its own (the rare path for a damaged cache record).
+    static func facts(_ path: String, source: some WorkspaceSource) -> PlanFacts? {
+        parsePlan(path, source: source).facts
+    }
+
     /// A plan file read and parsed on its own (the rare path for a damaged cache record).
     private static func parsePlan(_ path: String, source: some WorkspaceSource) -> PlanInput.Loaded {
         guard let kind = WorkspaceFile.planKind(of: path) else { return PlanInput.Loaded(facts: nil, findings: []) }
@@ -112,6 +120,9 @@ public struct WorkspaceLoader {
         }
 
         public enum AccountsFile {
+            /// Read entry by entry (unchanged entries of the earlier record reused).
+            case listed(AccountList)
+            /// Parsed as a whole (a file the entry scan is unsure of).
             case parsed(AccountsLoad)
             case record(FileParse)
             case missing
@@ -130,6 +141,8 @@ public struct WorkspaceLoader {
         public var records: [String: FileParse]
         /// How many of those were parsed now rather than reused.
         public var reparsed: Int
+        /// How many accounts.yaml entries were parsed now (the others were reused).
+        public var reparsedEntries: Int
         /// False when a folder could not be listed (the file set is then not fully known).
         public var listedEverything: Bool
     }
@@ -145,17 +158,17 @@ public struct WorkspaceLoader {
         let team = loadTeam(source)
         var records: [String: FileParse] = [:]
         var reparsed = 0
+        var reparsedEntries = 0
         var listedEverything = true
         // accounts.yaml is the largest single file: it is parsed while the plans are.
         var accountsRecord: FileParse?
-        var accountsTask: BackgroundTask<AccountsLoad>?
-        if let now = reuse?.fingerprints[WorkspaceFile.accounts], let earlier = reuse?.previous[WorkspaceFile.accounts],
-            earlier.fingerprint == now
-        {
+        var accountsTask: BackgroundTask<AccountsRead>?
+        let earlierAccounts = reuse?.previous[WorkspaceFile.accounts]
+        if let now = reuse?.fingerprints[WorkspaceFile.accounts], let earlierAccounts, earlierAccounts.fingerprint == now {
             present.insert(WorkspaceFile.accounts)
-            accountsRecord = earlier
+            accountsRecord = earlierAccounts
         } else if let accountsBytes = read(WorkspaceFile.accounts, source: source) {
-            accountsTask = BackgroundTask { Self.accounts(accountsBytes) }
+            accountsTask = BackgroundTask { Self.accounts(accountsBytes, earlier: earlierAccounts) }
         }
         var paths: [(path: String, kind: Plan.Kind)] = []
         for kind in Plan.Kind.allCases {
@@ -224,19 +237,27 @@ public struct WorkspaceLoader {
             records[WorkspaceFile.accounts] = accountsRecord
             accounts = .record(accountsRecord)
         } else if let accountsTask {
-            let load = accountsTask.wait()
-            if let reuse, let fingerprint = reuse.fingerprints[WorkspaceFile.accounts] {
-                reparsed += 1
-                records[WorkspaceFile.accounts] = FileParse(
-                    fingerprint: fingerprint, result: .accounts(load.accounts, load.findings))
+            let fingerprint = reuse?.fingerprints[WorkspaceFile.accounts]
+            if reuse != nil { reparsed += 1 }
+            switch accountsTask.wait() {
+            case .listed(let list):
+                reparsedEntries = list.parsedCount
+                if let fingerprint { records[WorkspaceFile.accounts] = FileParse(fingerprint: fingerprint, accountList: list) }
+                accounts = .listed(list)
+            case .whole(let load):
+                if let fingerprint {
+                    records[WorkspaceFile.accounts] = FileParse(
+                        fingerprint: fingerprint, result: .accounts(load.accounts, load.findings))
+                }
+                accounts = .parsed(load)
             }
-            accounts = .parsed(load)
         } else {
             accounts = .missing
         }
         return Files(
             policy: policy, team: team, findings: findings, documents: documents, present: present, plans: plans,
-            accounts: accounts, records: records, reparsed: reparsed, listedEverything: listedEverything)
+            accounts: accounts, records: records, reparsed: reparsed, reparsedEntries: reparsedEntries,
+            listedEverything: listedEverything)
     }
 
     /// Plans read ahead of parsing: enough to keep every core busy, few enough to bound memory.
@@ -377,6 +398,18 @@ public struct WorkspaceLoader {
     public struct AccountsLoad: Sendable {
         var accounts: [Account] = []
         var findings: [Finding] = []
+    }
+
+    enum AccountsRead: Sendable {
+        case listed(AccountList)
+        case whole(AccountsLoad)
+    }
+
+    /// accounts.yaml read entry by entry, reusing the entries of the `earlier` record whose text is
+    /// unchanged, or parsed whole when the entry scan is unsure of it.
+    static func accounts(_ bytes: [UInt8], earlier: FileParse?) -> AccountsRead {
+        if let list = AccountList.read(bytes, previous: earlier?.accountList()) { return .listed(list) }
+        return .whole(accounts(bytes))
     }
 
     static func accounts(_ bytes: [UInt8]?) -> AccountsLoad {

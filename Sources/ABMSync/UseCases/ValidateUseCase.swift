@@ -76,19 +76,22 @@ public enum ValidateUseCase {
         let outcome = CachedValidation.run(
             source, reusing: ParseReuse(fingerprints: fingerprints, previous: previous.parses), memo: previous.memo,
             validator: Validator(today: today, lastStageChange: lastStageChange))
-        // Rewriting the whole cache costs more than parsing a few files again: a run that only
-        // re-read a handful of changed files leaves it as it is (the next run parses those again,
-        // with the same result); new cross-file findings or many new files are always kept.
-        if outcome.memo != previous.memo || outcome.reparsed > rewriteAfterReparsing
-            || (outcome.reparsed > 0 && previous.parses.isEmpty)
-        {
+        // Rewriting the whole cache costs more than redoing a little work: a run that re-read a
+        // handful of changed files or accounts.yaml entries and re-checked a handful of accounts and
+        // plans leaves it as it is (the next run redoes those, with the same result, against the
+        // same records and memo). A first run, a run that checked across all accounts again, or
+        // much redone work is always kept.
+        let redone = outcome.reparsed + outcome.reparsedEntries + outcome.unitsRun
+        let firstMemo = outcome.memo != nil && previous.memo == nil
+        let ranAcross = outcome.ranAcross && outcome.memo != nil
+        if firstMemo || ranAcross || redone > rewriteAfterRedoing || (outcome.reparsed > 0 && previous.parses.isEmpty) {
             ParseCacheStore.write(outcome.records, memo: outcome.memo, to: cachePath)
         }
         return outcome
     }
 
-    /// How many files a run may parse again before it rewrites the cache.
-    static let rewriteAfterReparsing = 32
+    /// How many files, entries and units a run may redo before it rewrites the cache.
+    static let rewriteAfterRedoing = 32
 
     /// Every finding for a loaded workspace: what the loader met, then the rules.
     public static func report(for load: WorkspaceLoad, today: PlanDate, lastStageChange: [String: PlanDate] = [:])
