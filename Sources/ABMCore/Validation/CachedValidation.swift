@@ -210,16 +210,20 @@ public enum CachedValidation {
             }
             if before?.inputs != unit.inputs { changedEntries.append(position) }
         }
-        var changedPlans: Set<String> = []
-        var unchangedPlans: Set<String> = []
+        var changedPlans: [String] = []
         var earlierPlans = OrderedLookup(earlier.plans, key: \.path)
+        var keptPlans = 0
         for unit in units.plans {
-            if earlierPlans.find(unit.path)?.inputs == unit.inputs {
-                unchangedPlans.insert(unit.path)
-            } else {
-                changedPlans.insert(unit.path)
-            }
+            let before = earlierPlans.find(unit.path)
+            if before != nil { keptPlans += 1 }
+            if before?.inputs != unit.inputs { changedPlans.append(unit.path) }
         }
+        var gonePlans: Set<String> = []
+        if keptPlans < earlier.plans.count {
+            let now = Set(units.plans.map(\.path))
+            gonePlans = Set(earlier.plans.map(\.path).filter { !now.contains($0) })
+        }
+        let changedPlanSet = Set(changedPlans)
         let acrossChanged = earlier.across != units.across
 
         var cross = Cross(findings: [], names: memo.accountNames, owners: [])
@@ -240,7 +244,7 @@ public enum CachedValidation {
                 guard unchangedAccounts.contains(key) else { continue }
                 if reused.location.file == WorkspaceFile.accounts { reused.location.line += moved[key] ?? 0 }
             case .plan(let path):
-                guard unchangedPlans.contains(path) else { continue }
+                guard !changedPlanSet.contains(path), !gonePlans.contains(path) else { continue }
             }
             cross.findings.append(reused)
             cross.owners?.append(owner)
@@ -270,7 +274,7 @@ public enum CachedValidation {
             if added.insert(facts.path).inserted { planFacts.append(facts) }
         }
         var entryPositions: [String: Int]?
-        for path in units.plans.map(\.path) where changedPlans.contains(path) {
+        for path in changedPlans {
             guard let facts = plans.facts(path) else { continue }
             planUnits.append(planFacts.count)
             addPlan(facts)
@@ -289,7 +293,7 @@ public enum CachedValidation {
         for position in accountUnits {
             if let facts = plans.facts("\(Plan.Kind.account.folder)/\(accounts[position].id.value).md") { addPlan(facts) }
         }
-        for facts in plans.allOf(kinds: [.cluster, .program]) { addPlan(facts) }
+        for facts in plans.clusterAndProgramPlans() { addPlan(facts) }
         let workspace = Workspace(
             policy: files.policy, team: files.team, accounts: accounts, plans: planFacts, documents: files.documents,
             presentFiles: files.present)
@@ -334,27 +338,50 @@ public enum CachedValidation {
         }
     }
 
-    /// Plan facts by path, decoded from their records only when asked for.
+    /// Plan facts by path, decoded from their records only when asked for. Plans are found by
+    /// binary search: `files.plans` lists them by kind (`Plan.Kind.allCases` order), then by file name.
     private struct PlanLookup {
         let files: WorkspaceLoader.Files
-        let positions: [String: Int]
         let read: (String) -> PlanFacts?
 
         init(_ files: WorkspaceLoader.Files, source: some WorkspaceSource) {
             self.files = files
-            var positions: [String: Int] = [:]
-            positions.reserveCapacity(files.plans.count)
-            for (position, plan) in files.plans.enumerated() {
-                switch plan {
-                case .parsed(let path, _), .record(let path, _): positions[path] = position
-                }
-            }
-            self.positions = positions
             read = { path in WorkspaceLoader.facts(path, source: source) }
         }
 
+        private static func order(_ path: String) -> (kind: Int, name: Substring)? {
+            guard let kind = WorkspaceFile.planKind(of: path), let index = Plan.Kind.allCases.firstIndex(of: kind) else {
+                return nil
+            }
+            return (index, path.dropFirst(kind.folder.count + 1))
+        }
+
+        private static func path(_ plan: WorkspaceLoader.Files.PlanFile) -> String {
+            switch plan {
+            case .parsed(let path, _), .record(let path, _): return path
+            }
+        }
+
+        /// The first position whose plan does not come before `key`.
+        private func lowerBound(_ key: (kind: Int, name: Substring)) -> Int {
+            var low = 0
+            var high = files.plans.count
+            while low < high {
+                let middle = (low + high) / 2
+                guard let here = Self.order(Self.path(files.plans[middle])) else { return files.plans.count }
+                if here.kind < key.kind || (here.kind == key.kind && here.name < key.name) {
+                    low = middle + 1
+                } else {
+                    high = middle
+                }
+            }
+            return low
+        }
+
         func facts(_ path: String) -> PlanFacts? {
-            guard let position = positions[path] else { return nil }
+            guard let key = Self.order(path) else { return nil }
+            let position = lowerBound(key)
+            guard position < files.plans.count, Self.path(files.plans[position]) == path else { return nil }
             switch files.plans[position] {
             case .parsed(_, let loaded): return loaded.facts
             case .record(_, let record):
@@ -363,9 +390,10 @@ public enum CachedValidation {
             }
         }
 
-        func allOf(kinds: [Plan.Kind]) -> [PlanFacts] {
-            let folders = kinds.map { $0.folder + "/" }
-            return positions.keys.filter { path in folders.contains { path.hasPrefix($0) } }.sorted().compactMap(facts)
+        /// Every cluster and programme plan.
+        func clusterAndProgramPlans() -> [PlanFacts] {
+            let start = lowerBound((Plan.Kind.allCases.firstIndex(of: .cluster)!, ""))
+            return files.plans[start...].compactMap { facts(Self.path($0)) }
         }
     }
 
@@ -406,11 +434,19 @@ public enum CachedValidation {
             shared.combine(id)
             shared.combine(date.description)
         }
-        // Plan digests by path; cluster and programme plans are read by account checks (do they
-        // exist) and by the checks across accounts (their facts).
-        var digests: [String: UInt64] = [:]
-        digests.reserveCapacity(files.plans.count)
+        // Each account plan joined with its entry (by id): an account's checks read its plan, an
+        // account plan's checks read its account's row. Cluster and programme plans are read by
+        // account checks (do they exist) and by the checks across accounts (their facts).
+        var entryPosition: [String: Int] = [:]
+        entryPosition.reserveCapacity(list.entries.count)
+        for (position, entry) in list.entries.enumerated() where entryPosition[entry.key] == nil {
+            entryPosition[entry.key] = position
+        }
+        var ownPlan = [UInt64](repeating: 0, count: list.entries.count)
         var across = StableHash()
+        var plans: [ValidationUnits.PlanUnit] = []
+        plans.reserveCapacity(files.plans.count)
+        let accountFolder = Plan.Kind.account.folder.utf8.count + 1
         for plan in files.plans {
             let path: String
             let digest: UInt64
@@ -421,39 +457,30 @@ public enum CachedValidation {
             case .record(let recordPath, let record):
                 (path, digest) = (recordPath, record.digest)
             }
-            digests[path] = digest
-            if !path.hasPrefix(Plan.Kind.account.folder + "/") {
+            var inputs = StableHash(seed: digest)
+            if WorkspaceFile.planKind(of: path) == .account {
+                let id = String(decoding: path.utf8.dropFirst(accountFolder).dropLast(3), as: UTF8.self)
+                if let position = entryPosition[id] {
+                    ownPlan[position] = digest
+                    inputs.combine(list.entries[position].rowDigest)
+                } else {
+                    inputs.combine(0)
+                }
+            } else {
                 shared.combine(path)
                 across.combine(path)
                 across.combine(digest)
             }
+            plans.append(ValidationUnits.PlanUnit(path: path, inputs: inputs.value))
         }
         var accounts: [ValidationUnits.AccountUnit] = []
         accounts.reserveCapacity(list.entries.count)
-        var rows: [String: UInt64] = [:]
-        rows.reserveCapacity(list.entries.count)
-        let accountFolder = Plan.Kind.account.folder
-        for entry in list.entries {
+        for (position, entry) in list.entries.enumerated() {
             var inputs = StableHash(seed: entry.digest)
-            inputs.combine(digests["\(accountFolder)/\(entry.key).md"] ?? 0)
+            inputs.combine(ownPlan[position])
             accounts.append(ValidationUnits.AccountUnit(key: entry.key, lineOffset: entry.lineOffset, inputs: inputs.value))
-            if rows[entry.key] == nil { rows[entry.key] = entry.rowDigest }
             across.combine(entry.key)
             across.combine(entry.rowDigest)
-        }
-        var plans: [ValidationUnits.PlanUnit] = []
-        plans.reserveCapacity(files.plans.count)
-        for plan in files.plans {
-            let path: String
-            switch plan {
-            case .parsed(let parsedPath, _), .record(let parsedPath, _): path = parsedPath
-            }
-            var inputs = StableHash(seed: digests[path] ?? 0)
-            if let kind = WorkspaceFile.planKind(of: path), kind == .account {
-                let id = String(path.dropFirst(accountFolder.count + 1).dropLast(3))
-                inputs.combine(rows[id] ?? 0)
-            }
-            plans.append(ValidationUnits.PlanUnit(path: path, inputs: inputs.value))
         }
         return ValidationUnits(shared: shared.value, across: across.value, accounts: accounts, plans: plans, owners: [])
     }

@@ -160,6 +160,7 @@ public struct AccountList: Sendable {
     // MARK: - Encoding (inside an accounts.yaml parse record)
 
     func encode(into writer: inout ByteWriter) {
+        writer.bytes.reserveCapacity(writer.bytes.count + entries.reduce(0) { $0 + $1.key.utf8.count + $1.blob.count + 32 })
         writer.int(entries.count)
         for entry in entries {
             writer.string(entry.key)
