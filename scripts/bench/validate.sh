@@ -89,6 +89,28 @@ SH
     chmod +x "$account_edit"
     echo "--staged after a one-account change in accounts.yaml:"
     hyperfine -N -w 2 -r "$runs" --prepare "$account_edit $dir" --export-json "$bench/staged-account-$n.json" "$bin validate --staged -C $dir" | grep -E "Time|Range"
+
+    # --staged after an owner change (the AE of one tier 1 account): what the checks across accounts
+    # read (capacities per AE) changed, so they run again over every account.
+    owner_edit=$bench/edit-one-owner.sh
+    cat >"$owner_edit" <<'SH'
+#!/bin/sh
+python3 - "$1/accounts.yaml" <<'PY'
+import sys
+p = sys.argv[1]
+lines = open(p).read().split("\n")
+inside = False
+for i, line in enumerate(lines):
+    if line == "  account-000007:": inside = True; continue
+    if inside and line.startswith("    ae: "):
+        lines[i] = "    ae: ae2" if line == "    ae: ae1" else "    ae: ae1"; break
+open(p, "w").write("\n".join(lines))
+PY
+git -C "$1" add accounts.yaml
+SH
+    chmod +x "$owner_edit"
+    echo "--staged after an owner change in accounts.yaml (checks across accounts run again):"
+    hyperfine -N -w 2 -r "$runs" --prepare "$owner_edit $dir" --export-json "$bench/staged-owner-$n.json" "$bin validate --staged -C $dir" | grep -E "Time|Range"
     git -C "$dir" reset -q --hard
 
     [ -n "${SKIP_NAIVE:-}" ] && continue

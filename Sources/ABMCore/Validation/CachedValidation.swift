@@ -155,6 +155,13 @@ public enum CachedValidation {
         var unitsRun = 0
         var ranAcross = false
 
+        /// Names the accounts among `accounts` that `found` (by default every finding) is about.
+        mutating func name(_ accounts: [Account], of found: [Finding]? = nil) {
+            let ids = Set((found ?? findings).compactMap(\.account))
+            guard !ids.isEmpty else { return }
+            for account in accounts where ids.contains(account.id.value) { names[account.id.value] = account.displayName }
+        }
+
         mutating func add(_ found: [Finding], owner: ValidationUnits.Owner) {
             guard !found.isEmpty else { return }
             findings += found
@@ -169,7 +176,6 @@ public enum CachedValidation {
         let workspace = WorkspaceLoader.assemble(files, source: source).workspace
         let found = validator.check(workspace, units: .all)
         var cross = Cross(findings: [], names: [:], owners: list == nil ? nil : [])
-        for account in workspace.accounts { cross.names[account.id.value] = account.displayName }
         cross.unitsRun = workspace.accounts.count + workspace.plans.count
         cross.ranAcross = true
         let anchors = list.map(Anchors.init)
@@ -179,6 +185,7 @@ public enum CachedValidation {
         }
         for (plan, findings) in zip(workspace.plans, found.plans) { cross.add(findings, owner: .plan(plan.path)) }
         for finding in found.across { cross.add([finding], owner: .across(anchor: anchors?.entry(of: finding))) }
+        cross.name(workspace.accounts)
         return cross
     }
 
@@ -308,9 +315,9 @@ public enum CachedValidation {
         }
         for (position, findings) in zip(planUnits, found.plans) { cross.add(findings, owner: .plan(planFacts[position].path)) }
         if acrossChanged {
-            for account in accounts { cross.names[account.id.value] = account.displayName }
             let anchors = Anchors(list)
             for finding in found.across { cross.add([finding], owner: .across(anchor: anchors.entry(of: finding))) }
+            cross.name(accounts, of: found.across)
         }
         return cross
     }
