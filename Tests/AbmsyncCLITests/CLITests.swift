@@ -88,6 +88,7 @@ import Testing
         let refused = GitCLI.run(["commit", "-m", "broken"], in: plans)
         #expect(refused.status != 0)
         #expect(refused.combined.contains("accounts.yaml:"))
+        #expect(refused.combined.contains("Nothing was committed: fix the errors above"))
         temp.write("p/accounts.yaml", "accounts: {}\n")
         #expect(Self.abmsync(["new", "programme", "mid-market", "--owner", "ops"], in: plans).status == 0)
         #expect(Self.abmsync(["new", "account", "acme", "--name", "Acme", "--tier", "3", "--program", "mid-market"], in: plans).status == 0)
@@ -157,5 +158,33 @@ extension CLITests {
         let pointer = try #require(accounts.split(separator: "\n").first)
         #expect(pointer == "# yaml-language-server: $schema=.abmsync/schemas/accounts.schema.json")
         #expect(FileManager.default.fileExists(atPath: temp.file("p/.abmsync/schemas/accounts.schema.json")))
+    }
+
+    @Test func theInstalledPrePushHookRefusesBrokenCommitsAndTheRemoteKeepsItsState() throws {
+        let temp = TemporaryDirectory()
+        let remote = temp.file("remote.git")
+        GitCLI.run(["init", "-q", "--bare", remote], in: temp.path)
+        _ = Self.abmsync(["init", "p"], in: temp.path)
+        let plans = temp.file("p")
+        GitCLI.run(["remote", "add", "origin", "file://" + remote], in: plans)
+        let first = GitCLI.run(["push", "-q", "origin", "HEAD:refs/heads/main"], in: plans)
+        #expect(first.status == 0, "\(first.combined)")
+        let pushed = GitCLI.run(["rev-parse", "HEAD"], in: plans).stdout
+
+        // A broken commit made past the pre-commit hook is stopped at the push.
+        temp.write("p/accounts.yaml", "accounts:\n  acme:\n    tier: [1\n")
+        GitCLI.run(["commit", "-q", "--no-verify", "-am", "broken"], in: plans)
+        let refused = GitCLI.run(["push", "origin", "HEAD:refs/heads/main"], in: plans)
+        #expect(refused.status != 0)
+        #expect(refused.combined.contains("accounts.yaml:4:1: error[yaml-syntax]"), "\(refused.combined)")
+        #expect(refused.combined.contains("Nothing was pushed"))
+        #expect(GitCLI.run(["rev-parse", "main"], in: remote).stdout == pushed)
+
+        // Fixed in a new commit, the push goes through.
+        temp.write("p/accounts.yaml", "accounts: {}\n")
+        GitCLI.run(["commit", "-q", "--no-verify", "-am", "fixed"], in: plans)
+        let accepted = GitCLI.run(["push", "-q", "origin", "HEAD:refs/heads/main"], in: plans)
+        #expect(accepted.status == 0, "\(accepted.combined)")
+        #expect(GitCLI.run(["rev-parse", "main"], in: remote).stdout == GitCLI.run(["rev-parse", "HEAD"], in: plans).stdout)
     }
 }
