@@ -105,12 +105,24 @@ import Testing
         var text: String { (["  \(key):"] + lines.map { "    " + $0 }).joined(separator: "\n") + "\n" }
     }
 
-    static func file(_ entries: [Entry], comments: [Int: String] = [:]) -> String {
-        var text = "accounts:\n"
-        for (index, entry) in entries.enumerated() {
-            if let comment = comments[index] { text += comment }
+    /// The file's text around its entries: a header comment, comments above entries, a trailing
+    /// comment, a final line break or not.
+    struct Decor {
+        var header = "# The shared account list.\n"
+        /// Above the entry of that id.
+        var comments: [String: String] = [:]
+        var trailer = ""
+        var finalLineBreak = true
+    }
+
+    static func file(_ entries: [Entry], _ decor: Decor = Decor()) -> String {
+        var text = decor.header + "accounts:\n"
+        for entry in entries {
+            if let comment = decor.comments[entry.key] { text += comment }
             text += entry.text
         }
+        text += decor.trailer
+        if !decor.finalLineBreak, text.hasSuffix("\n") { text.removeLast() }
         return text
     }
 
@@ -130,42 +142,67 @@ import Testing
     @Test func editsReparseOnlyTheEntriesTheyTouch() {
         var rng = Xoshiro(seed: (20_261_122, 3, 5, 7))
         var entries = (0..<40).map { Self.randomEntry("account-\($0)", using: &rng) }
-        var text = Self.file(entries)
+        var decor = Decor()
+        var text = Self.file(entries, decor)
         var previous = AccountList.read(Array(text.utf8), previous: nil)
         #expect(previous != nil)
         var nextKey = 40
-        for round in 0..<60 {
+        var oneEntryEdits = 0
+        var scannedLittle = 0
+        for round in 0..<150 {
             var touched: Set<String> = []
-            var comments: [Int: String] = [:]
-            for _ in 0..<Int.random(in: 1...3, using: &rng) {
-                let position = Int.random(in: 0..<entries.count, using: &rng)
-                switch Int.random(in: 0..<6, using: &rng) {
-                case 0:  // a field changed
-                    let key = entries[position].key
-                    entries[position] = Self.randomEntry(key, using: &rng)
-                    touched.insert(key)
-                case 1:  // an account added, moving every entry below it
-                    let entry = Self.randomEntry("new-\(nextKey)", using: &rng)
-                    nextKey += 1
-                    entries.insert(entry, at: position)
-                    touched.insert(entry.key)
-                case 2:  // an account removed
-                    if entries.count > 5 { entries.remove(at: position) }
-                case 3:  // an account moved elsewhere in the list
-                    let entry = entries.remove(at: position)
-                    entries.insert(entry, at: Int.random(in: 0...entries.count, using: &rng))
-                case 4:  // comment lines above an entry (not part of it)
-                    comments[position] = "  # note \(round)\n\n"
-                default:  // renamed
-                    let entry = Entry(key: entries[position].key + "-x", lines: entries[position].lines)
-                    entries[position] = entry
-                    touched.insert(entry.key)
-                }
+            var duplicate = false
+            let kind = Int.random(in: 0..<12, using: &rng)
+            let position = Int.random(in: 0..<entries.count, using: &rng)
+            switch kind {
+            case 0, 1:  // a field changed
+                let key = entries[position].key
+                entries[position] = Self.randomEntry(key, using: &rng)
+                touched.insert(key)
+            case 2:  // an account added, moving every entry below it
+                let entry = Self.randomEntry("new-\(nextKey)", using: &rng)
+                nextKey += 1
+                entries.insert(entry, at: position)
+                touched.insert(entry.key)
+            case 3:  // an account removed
+                if entries.count > 5 { entries.remove(at: position) }
+            case 4:  // an account moved elsewhere in the list
+                let entry = entries.remove(at: position)
+                entries.insert(entry, at: Int.random(in: 0...entries.count, using: &rng))
+            case 5:  // comment lines above an entry, or not any more
+                decor.comments = [entries[position].key: "  # note \(round)\n\n"]
+            case 6:  // a comment inside an entry, deeper than its key
+                entries[position].lines.append("# inner \(round)")
+                touched.insert(entries[position].key)
+            case 7:  // renamed
+                let entry = Entry(key: entries[position].key + "-x", lines: entries[position].lines)
+                entries[position] = entry
+                touched.insert(entry.key)
+            case 8:  // the header comment
+                decor.header = Bool.random(using: &rng) ? "# Accounts, round \(round)\n" : ""
+            case 9:  // a comment after the last entry
+                decor.trailer = decor.trailer.isEmpty ? "# end of list\n" : ""
+                // Without a final line break, the last entry's last line gains or loses its own.
+                if !decor.finalLineBreak { touched.insert(entries[entries.count - 1].key) }
+            case 10:  // the final line break
+                decor.finalLineBreak.toggle()
+                touched.insert(entries[entries.count - 1].key)
+            default:  // an id listed twice (the file is then parsed whole), then put back
+                duplicate = true
             }
-            text = Self.file(entries, comments: comments)
+            var current = entries
+            if duplicate {
+                current.insert(Entry(key: entries[position].key, lines: ["tier: 3"]), at: Int.random(in: 0...entries.count, using: &rng))
+            }
+            text = Self.file(current, decor)
             // Through a parse record, as the cache keeps it between runs.
             let earlier = previous.map { FileParse(fingerprint: "r\(round)", accountList: $0).accountList() } ?? nil
             let list = AccountList.read(Array(text.utf8), previous: earlier)
+            if duplicate {
+                #expect(list == nil, "round \(round): an id listed twice must be parsed whole")
+                #expect(AccountList.read(Array(text.utf8), previous: nil) == nil)
+                continue
+            }
             guard let list else {
                 Issue.record("round \(round): the scan refused a generated file")
                 return
@@ -173,12 +210,24 @@ import Testing
             let whole = Self.whole(text)
             #expect(list.accounts == whole.accounts, "round \(round)")
             #expect(list.findings == whole.findings, "round \(round)")
+            // The same entries, lines and digests as a read from scratch.
+            let scratch = AccountList.read(Array(text.utf8), previous: nil)
+            #expect(list.entries.map(\.key) == scratch?.entries.map(\.key), "round \(round)")
+            #expect(list.entries.map(\.lineOffset) == scratch?.entries.map(\.lineOffset), "round \(round)")
+            #expect(list.entries.map(\.digest) == scratch?.entries.map(\.digest), "round \(round)")
             // Exactly the entries whose text is new were parsed.
             let earlierTexts = Set((earlier?.entries ?? []).map(\.digest))
             let expected = list.entries.filter { !earlierTexts.contains($0.digest) }.count
             #expect(list.parsedCount == expected, "round \(round)")
-            #expect(list.parsedCount <= touched.count, "round \(round)")
+            #expect(list.parsedCount <= touched.count, "round \(round) kind \(kind)")
+            if [0, 1, 6].contains(kind) {
+                oneEntryEdits += 1
+                if list.scannedBytes * 4 < text.utf8.count { scannedLittle += 1 }
+            }
             previous = list
         }
+        // An edit inside one entry is found by comparing digests: only the stretch around it is
+        // scanned (a whole scan follows only a change of header or trailer in the round before).
+        #expect(scannedLittle * 10 >= oneEntryEdits * 9, "\(scannedLittle) of \(oneEntryEdits)")
     }
 }

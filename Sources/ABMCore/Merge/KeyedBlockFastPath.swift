@@ -187,10 +187,14 @@ struct KeyedBlockScan {
     var containerEnd = 0
     var leader: Range<Int> = 0..<0
     var entries: [Entry] = []
+    /// How far the entries' key lines are indented.
+    var entryIndentation = 0
     /// Each entry's position in `entries`, by key.
     var index: [String: Int] = [:]
     var trailer: Range<Int> = 0..<0
     var rootTrailer: Range<Int> = 0..<0
+    /// How many lines the text has.
+    var lineCount: Int { starts.count - 1 }
 
     var containerSpan: Range<Int> { containerLeading.lowerBound..<containerEnd }
     var containerBody: Range<Int> { keyLine..<containerEnd }
@@ -256,6 +260,7 @@ struct KeyedBlockScan {
         }
         guard !keyLines.isEmpty else { return nil }
         self.index = index
+        entryIndentation = indentation
         func trivia(_ line: Int, _ maxIndent: Int) -> Bool {
             kinds[line] == 0 || (kinds[line] == 1 && Int(indents[line]) <= maxIndent)
         }

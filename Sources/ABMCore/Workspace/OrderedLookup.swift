@@ -8,13 +8,19 @@ struct OrderedLookup<Item> {
     private var cursor = 0
     private var index: [String: Int]?
 
-    init(_ items: [Item], key: @escaping (Item) -> String) {
+    /// `startingAt`: where the first look-up tries first.
+    init(_ items: [Item], startingAt start: Int = 0, key: @escaping (Item) -> String) {
         self.items = items
         self.key = key
+        cursor = start
     }
+
+    /// The position of the last item found.
+    private(set) var lastPosition: Int?
 
     mutating func find(_ wanted: String) -> Item? {
         if cursor < items.count, key(items[cursor]) == wanted {
+            lastPosition = cursor
             defer { cursor += 1 }
             return items[cursor]
         }
@@ -26,6 +32,7 @@ struct OrderedLookup<Item> {
             index = built
         }
         guard let position = index?[wanted] else { return nil }
+        lastPosition = position
         cursor = position + 1
         return items[position]
     }
