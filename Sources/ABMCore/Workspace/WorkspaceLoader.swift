@@ -273,10 +273,7 @@ public struct WorkspaceLoader {
         do {
             decoded = try PlanText.decode(bytes)
         } catch {
-            findings.append(
-                Finding(
-                    .error, rule: error.rule, at: SourceLocation(file: path, line: error.line, column: error.column),
-                    error.message, fix: error.fix))
+            findings.append(finding(error, path: path))
             return nil
         }
         let lines = TextLines(decoded)
@@ -288,7 +285,13 @@ public struct WorkspaceLoader {
         findings.append(Self.finding(error))
     }
 
-    private static func finding(_ error: SourceError) -> Finding {
+    static func finding(_ error: PlanText.Problem, path: String) -> Finding {
+        Finding(
+            .error, rule: error.rule, at: SourceLocation(file: path, line: error.line, column: error.column),
+            error.message, fix: error.fix)
+    }
+
+    static func finding(_ error: SourceError) -> Finding {
         let rule: String
         switch error.reason {
         case .symbolicLink: rule = "file-symlink"
@@ -308,15 +311,17 @@ public struct WorkspaceLoader {
             else { continue }
             if ConflictMarker.kind(of: line) != nil {
                 found = true
-                findings.append(
-                    Finding(
-                        .error, rule: "conflict-marker", at: SourceLocation(file: path, line: number),
-                        "unresolved merge conflict marker",
-                        why: "two people changed the same thing and the choice is still open",
-                        fix: "keep the right version, delete the marker lines, or run 'abmsync resolve'"))
+                findings.append(conflictMarkerFinding(path: path, line: number))
             }
         }
         return found
+    }
+
+    static func conflictMarkerFinding(path: String, line: Int) -> Finding {
+        Finding(
+            .error, rule: "conflict-marker", at: SourceLocation(file: path, line: line), "unresolved merge conflict marker",
+            why: "two people changed the same thing and the choice is still open",
+            fix: "keep the right version, delete the marker lines, or run 'abmsync resolve'")
     }
 
     private mutating func parseYAML(_ lines: TextLines, path: String) -> YAMLNode? {
@@ -434,14 +439,39 @@ public struct PlanInput: Sendable {
     }
 
     /// The parsed plan, or nil (with the reason among `findings`) when it cannot be read.
+    ///
+    /// Works on the file's bytes as they are: the checks of `WorkspaceLoader.text` (size, text,
+    /// conflict markers), the front matter given to libyaml and the body given to cmark-gfm are
+    /// byte ranges of the file, so no String is made of the whole file or its lines.
     func plan(findings: inout [Finding]) -> Plan? {
-        guard let lines = WorkspaceLoader.text(bytes, path: path, limit: WorkspaceFile.maxPlanBytes, findings: &findings)
-        else { return nil }
+        if bytes.count > WorkspaceFile.maxPlanBytes {
+            findings.append(
+                WorkspaceLoader.finding(
+                    SourceError(path: path, reason: .tooLarge(bytes: bytes.count, limit: WorkspaceFile.maxPlanBytes))))
+            return nil
+        }
+        return bytes.withUnsafeBufferPointer { file in plan(file, findings: &findings) }
+    }
+
+    private func plan(_ file: UnsafeBufferPointer<UInt8>, findings: inout [Finding]) -> Plan? {
+        let textStart: Int
+        do {
+            textStart = try PlanText.check(file)
+        } catch {
+            findings.append(WorkspaceLoader.finding(error, path: path))
+            return nil
+        }
+        let text = UnsafeBufferPointer(rebasing: file[textStart...])
+        let lines = PlanLines(text)
+        guard lines.markers.isEmpty else {
+            findings += lines.markers.map { WorkspaceLoader.conflictMarkerFinding(path: path, line: $0) }
+            return nil
+        }
         let id = String(path.dropFirst(kind.folder.count + 1).dropLast(3))
         var frontMatter: YAMLNode?
         var frontMatterLines: Range<Int>?
         var bodyStart = 1
-        switch FrontMatter.split(lines) {
+        switch lines.split {
         case .none:
             break
         case .unterminated:
@@ -454,9 +484,9 @@ public struct PlanInput: Sendable {
         case .found(let yaml, let body):
             frontMatterLines = yaml
             bodyStart = body
-            let yamlText = lines.text(yaml)
             do {
-                frontMatter = try YAMLParser.parse(yamlText, lineOffset: yaml.lowerBound - 1)
+                frontMatter = try YAMLParser.parse(
+                    utf8: UnsafeBufferPointer(rebasing: text[lines.yaml]), lineOffset: yaml.lowerBound - 1)
             } catch {
                 findings.append(
                     Finding(
@@ -464,58 +494,18 @@ public struct PlanInput: Sendable {
                         error.message, fix: error.hint))
             }
         }
-        let body = lines.text(bodyStart..<(lines.count + 1))
-        let outline = MarkdownOutline(markdown: body)
         let offset = bodyStart - 1
-        let blocks = outline.blocks.map { $0.shifted(by: offset) }
+        let outline = MarkdownOutline(utf8: UnsafeBufferPointer(rebasing: text[lines.body]), lineOffset: offset)
         let title = outline.headings.first { $0.level == 1 }?.title
         var sections: [Plan.Section] = []
         let level2 = outline.headings.filter { $0.level <= 2 }
         for (index, heading) in level2.enumerated() where heading.level == 2 {
-            let end = index + 1 < level2.count ? level2[index + 1].line + offset : lines.count + 1
-            sections.append(
-                Plan.Section(title: heading.title, headingLine: heading.line + offset, lines: (heading.line + offset)..<end))
+            let end = index + 1 < level2.count ? level2[index + 1].line : lines.count + 1
+            sections.append(Plan.Section(title: heading.title, headingLine: heading.line, lines: heading.line..<end))
         }
         return Plan(
             kind: kind, id: id, path: path, frontMatter: frontMatter, frontMatterLines: frontMatterLines,
-            bodyStartLine: bodyStart, title: title, sections: sections, blocks: blocks, lineCount: lines.count)
-    }
-}
-
-extension YAMLNode {
-    /// The same node with every line number moved down by `lines` (for YAML embedded in a file).
-    public func shifted(by lines: Int) -> YAMLNode {
-        guard lines != 0 else { return self }
-        var copy = self
-        copy.line += lines
-        switch content {
-        case .scalar: break
-        case .mapping(let entries):
-            copy.content = .mapping(
-                entries.map { YAMLEntry(keyNode: $0.keyNode.shifted(by: lines), value: $0.value.shifted(by: lines)) })
-        case .sequence(let items):
-            copy.content = .sequence(items.map { $0.shifted(by: lines) })
-        }
-        return copy
-    }
-}
-
-extension MarkdownOutline.Block {
-    func shifted(by offset: Int) -> MarkdownOutline.Block {
-        var copy = self
-        copy.lines = (lines.lowerBound + offset)..<(lines.upperBound + offset)
-        switch kind {
-        case .list(let items):
-            copy.kind = .list(
-                items: items.map {
-                    MarkdownOutline.ListItem(
-                        lines: ($0.lines.lowerBound + offset)..<($0.lines.upperBound + offset), checked: $0.checked)
-                })
-        case .table(let rows):
-            copy.kind = .table(rows: rows.map { ($0.lowerBound + offset)..<($0.upperBound + offset) })
-        default: break
-        }
-        return copy
+            bodyStartLine: bodyStart, title: title, sections: sections, blocks: outline.blocks, lineCount: lines.count)
     }
 }
 
