@@ -12,14 +12,15 @@ enum Parallel {
     /// Processors available to this process (at least 1).
     static let processorCount: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
-    /// `inputs.map(transform)`, computed in chunks on all cores.
+    /// `inputs.map(transform)`, computed in chunks on all cores: a few per core, or chunks of
+    /// `chunkSize` inputs, which each core takes as it becomes free.
     static func map<Input: Sendable, Output: Sendable>(
-        _ inputs: [Input], _ transform: @Sendable (Input) -> Output
+        _ inputs: [Input], chunkSize: Int? = nil, _ transform: @Sendable (Input) -> Output
     ) -> [Output] {
         let workers = processorCount
         guard workers > 1, inputs.count > 1 else { return inputs.map(transform) }
         // A few chunks per core evens out files of different sizes.
-        let chunkCount = min(inputs.count, workers * 4)
+        let chunkCount = chunkSize.map { (inputs.count + max(1, $0) - 1) / max(1, $0) } ?? min(inputs.count, workers * 4)
         let chunkSize = (inputs.count + chunkCount - 1) / chunkCount
         let results = ResultSlots<Output>(count: inputs.count)
         inputs.withUnsafeBufferPointer { buffer in

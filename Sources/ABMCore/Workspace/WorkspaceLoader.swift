@@ -170,51 +170,40 @@ public struct WorkspaceLoader {
             for name in names.sorted() where name.hasSuffix(".md") { paths.append(("\(kind.folder)/\(name)", kind)) }
         }
         records.reserveCapacity(reuse == nil ? 0 : paths.count + 1)
+        // Per plan, in path order: its earlier record, or nil for the next of `jobs` (those parsed now).
+        var slots: [(path: String, record: FileParse?)] = []
+        slots.reserveCapacity(paths.count)
+        var jobs: [PlanJob] = []
+        for (path, kind) in paths {
+            if let reuse, let now = reuse.fingerprints[path], let earlier = reuse.previous[path], earlier.fingerprint == now {
+                slots.append((path, earlier))
+                continue
+            }
+            slots.append((path, nil))
+            jobs.append(PlanJob(path: path, kind: kind, fingerprint: reuse?.fingerprints[path]))
+        }
+        var outcomes = Self.run(jobs, source: source).makeIterator()
         var plans: [Files.PlanFile] = []
         plans.reserveCapacity(paths.count)
-        // Sources are not thread-safe (a libgit2 repository, a folder): files are read here, one
-        // batch at a time so memory stays bounded, and the pure work (decoding, YAML, Markdown) runs
-        // on all cores. Results are taken in path order, so findings come out as in a serial run.
-        var start = 0
-        while start < paths.count {
-            let batch = paths[start..<min(start + Self.planBatchSize, paths.count)]
-            start = batch.endIndex
-            var inputs: [PlanInput] = []
-            inputs.reserveCapacity(batch.count)
-            // Per file in the batch: its path and an earlier record, or nil to take the next freshly
-            // parsed one.
-            var slots: [(path: String, record: FileParse?)] = []
-            slots.reserveCapacity(batch.count)
-            for (path, kind) in batch {
-                if let reuse, let now = reuse.fingerprints[path], let earlier = reuse.previous[path],
-                    earlier.fingerprint == now
-                {
-                    present.insert(path)
-                    slots.append((path, earlier))
-                    continue
-                }
-                do {
-                    guard let bytes = try source.read(path) else { continue }
-                    present.insert(path)
-                    inputs.append(PlanInput(path: path, kind: kind, bytes: bytes))
-                    slots.append((path, nil))
-                } catch {
-                    findings.append(Self.finding(error))
-                }
+        // Results are taken in path order, so findings come out as in a serial run.
+        for slot in slots {
+            if let record = slot.record {
+                present.insert(slot.path)
+                records[slot.path] = record
+                plans.append(.record(slot.path, record))
+                continue
             }
-            var fresh = Parallel.map(inputs, PlanInput.load).makeIterator()
-            for slot in slots {
-                if let record = slot.record {
-                    records[slot.path] = record
-                    plans.append(.record(slot.path, record))
-                    continue
-                }
-                guard let loaded = fresh.next() else { break }
-                if let reuse {
+            guard let outcome = outcomes.next() else { break }
+            switch outcome {
+            case .missing:
+                continue
+            case .unreadable(let error):
+                findings.append(Self.finding(error))
+            case .parsed(let loaded, let record):
+                present.insert(slot.path)
+                if reuse != nil {
                     reparsed += 1
-                    if let fingerprint = reuse.fingerprints[slot.path] {
-                        records[slot.path] = FileParse(fingerprint: fingerprint, result: .plan(loaded.facts, loaded.findings))
-                    }
+                    if let record { records[slot.path] = record }
                 }
                 plans.append(.parsed(slot.path, loaded))
             }
@@ -239,8 +228,57 @@ public struct WorkspaceLoader {
             accounts: accounts, records: records, reparsed: reparsed, listedEverything: listedEverything)
     }
 
-    /// Plans read ahead of parsing: enough to keep every core busy, few enough to bound memory.
+    /// Reads and parses plans on all cores, giving one outcome per job, in order.
+    ///
+    /// A source that can be read from several threads at once (files on disk) is read by the
+    /// workers themselves, so reading overlaps parsing and no file waits for a whole batch. Other
+    /// sources (a libgit2 repository) are read here, one batch at a time so memory stays bounded,
+    /// while the pure work (decoding, YAML, Markdown, the plan's own checks, its record) runs on
+    /// all cores.
+    private static func run(_ jobs: [PlanJob], source: some WorkspaceSource) -> [PlanJob.Outcome] {
+        if let concurrent = source as? any ConcurrentWorkspaceSource {
+            return Parallel.map(jobs, chunkSize: planChunkSize) { $0.run(reading: concurrent) }
+        }
+        var outcomes: [PlanJob.Outcome] = []
+        outcomes.reserveCapacity(jobs.count)
+        var start = 0
+        while start < jobs.count {
+            let batch = jobs[start..<min(start + Self.planBatchSize, jobs.count)]
+            start = batch.endIndex
+            var read: [(job: PlanJob, bytes: [UInt8])] = []
+            read.reserveCapacity(batch.count)
+            // Where each job's outcome comes from: its place in `read`, or the outcome itself.
+            var order: [PlanJob.Outcome?] = []
+            order.reserveCapacity(batch.count)
+            for job in batch {
+                do {
+                    guard let bytes = try source.read(job.path) else {
+                        order.append(.missing)
+                        continue
+                    }
+                    read.append((job, bytes))
+                    order.append(nil)
+                } catch {
+                    order.append(.unreadable(error))
+                }
+            }
+            var parsed = Parallel.map(read, chunkSize: planChunkSize) { $0.job.run($0.bytes) }.makeIterator()
+            for outcome in order {
+                if let outcome {
+                    outcomes.append(outcome)
+                } else if let next = parsed.next() {
+                    outcomes.append(next)
+                }
+            }
+        }
+        return outcomes
+    }
+
+    /// Plans read ahead of parsing when the source is read on one thread: enough to keep every
+    /// core busy, few enough to bound memory.
     static let planBatchSize = 2048
+    /// Plans a worker takes at a time: small enough that the cores finish together.
+    static let planChunkSize = 16
 
     // MARK: - Files
 
@@ -413,6 +451,38 @@ public struct WorkspaceLoader {
             .error, rule: "file-empty", at: SourceLocation(file: path, line: max(1, lines.count)), "\(path) is empty",
             why: "every plan repository needs its \(path == WorkspaceFile.team ? "team" : "account list")",
             fix: "restore it from history ('abmsync status' shows the change) or write \(expected)")
+    }
+}
+
+/// A source whose `read` may be called from several threads at once (files on disk, memory), so
+/// plans are read by the workers that parse them. A libgit2 repository is not one.
+public protocol ConcurrentWorkspaceSource: WorkspaceSource, Sendable {}
+
+/// A plan file to read and parse, with the fingerprint its record is kept under (if any).
+private struct PlanJob: Sendable {
+    var path: String
+    var kind: Plan.Kind
+    var fingerprint: String?
+
+    enum Outcome: Sendable {
+        /// The file is gone (listed, then removed).
+        case missing
+        case unreadable(SourceError)
+        case parsed(PlanInput.Loaded, FileParse?)
+    }
+
+    func run(reading source: any ConcurrentWorkspaceSource) -> Outcome {
+        do {
+            guard let bytes = try source.read(path) else { return .missing }
+            return run(bytes)
+        } catch {
+            return .unreadable(error)
+        }
+    }
+
+    func run(_ bytes: [UInt8]) -> Outcome {
+        let loaded = PlanInput.load(PlanInput(path: path, kind: kind, bytes: bytes))
+        return .parsed(loaded, fingerprint.map { FileParse(fingerprint: $0, result: .plan(loaded.facts, loaded.findings)) })
     }
 }
 

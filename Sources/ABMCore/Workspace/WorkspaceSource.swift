@@ -57,7 +57,7 @@ public struct SourceError: Error, Hashable, Sendable {
 }
 
 /// An in-memory source, for tests and for content that is not on disk yet.
-public struct MemorySource: WorkspaceSource {
+public struct MemorySource: ConcurrentWorkspaceSource {
     public var files: [String: [UInt8]]
     public var label: String
 

@@ -3,7 +3,7 @@ import Foundation
 
 /// Reads plan files from a folder on disk (the working tree). Symbolic links are refused: a plan
 /// repository holds regular files only, and a link could point outside it.
-public struct WorkingTreeSource: WorkspaceSource {
+public struct WorkingTreeSource: ConcurrentWorkspaceSource {
     public let root: String
     public var label: String { "working tree" }
 
