@@ -59,4 +59,29 @@ import Testing
             }
         }
     }
+
+    /// cmark-gfm's memory comes from a per-thread arena: documents far larger than its block, and
+    /// one after the other, give the outline their text gives.
+    @Test func largeDocumentsAndTheNextOneOutlineCorrectly() {
+        let small = "# Plan\n\n## Summary\ntext\n\n## Plays\n- [ ] one\n- [x] two\n"
+        let smallOutline = MarkdownOutline(markdown: small)
+        for sections in [10, 2_000, 20_000] {
+            var text = "# Big plan\n\n"
+            for index in 0..<sections {
+                text += "## Section \(index)\n"
+                text += "| A | B |\n| --- | --- |\n| \(index) | ~~x~~ www.example.com |\n\n"
+                text += "- [ ] task \(index)\n- [x] done\n\n"
+                text += String(repeating: "word ", count: index % 50) + "\n\n"
+            }
+            // One long paragraph: a buffer that grows past the arena's block.
+            text += String(repeating: "long paragraph text ", count: 40_000) + "\n"
+            let outline = MarkdownOutline(markdown: text)
+            #expect(outline.headings.count == sections + 1)
+            #expect(outline.headings.last?.title == "Section \(sections - 1)")
+            #expect(outline.headings.dropFirst().map(\.line) == (0..<sections).map { 3 + $0 * 10 })
+            let tables = outline.blocks.filter { if case .table = $0.kind { return true } else { return false } }
+            #expect(tables.count == sections)
+            #expect(MarkdownOutline(markdown: small) == smallOutline)
+        }
+    }
 }

@@ -63,8 +63,14 @@ public struct MarkdownOutline: Sendable, Hashable {
     /// The outline of UTF-8 Markdown; `lineOffset` is added to every line number (for a body that
     /// starts further down a file).
     init(utf8 text: UnsafeBufferPointer<UInt8>, lineOffset: Int = 0) {
-        let parser = cmark_parser_new(CMARK_OPT_SOURCEPOS)
-        defer { cmark_parser_free(parser) }
+        self = MarkdownArena.withArena { memory in MarkdownOutline(utf8: text, lineOffset: lineOffset, memory: memory) }
+    }
+
+    private init(utf8 text: UnsafeBufferPointer<UInt8>, lineOffset: Int, memory: UnsafeMutablePointer<cmark_mem>) {
+        // The parser and the document live in the arena, which is released as a whole when the
+        // outline is done (`cmark_parser_free` and `cmark_node_free` would only walk them to call
+        // the arena's `free`, which does nothing).
+        let parser = cmark_parser_new_with_mem(CMARK_OPT_SOURCEPOS, memory)
         for ext in Self.extensions.all { cmark_parser_attach_syntax_extension(parser, ext) }
         if let base = text.baseAddress, !text.isEmpty {
             base.withMemoryRebound(to: CChar.self, capacity: text.count) { cmark_parser_feed(parser, $0, text.count) }
@@ -74,7 +80,6 @@ public struct MarkdownOutline: Sendable, Hashable {
             blocks = []
             return
         }
-        defer { cmark_node_free(document) }
         var headings: [Heading] = []
         var blocks: [Block] = []
         var child = cmark_node_first_child(document)
