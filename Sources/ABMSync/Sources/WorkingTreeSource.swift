@@ -22,21 +22,75 @@ public struct WorkingTreeSource: ConcurrentWorkspaceSource {
         func nanoseconds(_ time: timespec) -> Int { time.tv_sec * 1_000_000_000 + time.tv_nsec }
         let settled = nanoseconds(now) - racyWindow * 1_000_000_000
         var result: [String: String] = [:]
-        func add(_ path: String) {
-            var info = stat()
-            guard lstat(root + "/" + path, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
-                nanoseconds(info.st_mtim) < settled, nanoseconds(info.st_ctim) < settled
+        func add(_ path: String, _ info: stat) {
+            guard info.st_mode & S_IFMT == S_IFREG, nanoseconds(info.st_mtim) < settled, nanoseconds(info.st_ctim) < settled
             else { return }
-            result[path] =
-                "stat:\(info.st_dev):\(info.st_ino):\(info.st_size):\(info.st_mode):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)"
+            result[path] = Self.fingerprint(info)
         }
-        for path in [WorkspaceFile.policy, WorkspaceFile.team, WorkspaceFile.accounts] { add(path) }
+        for path in [WorkspaceFile.policy, WorkspaceFile.team, WorkspaceFile.accounts] {
+            var info = stat()
+            if lstat(root + "/" + path, &info) == 0 { add(path, info) }
+        }
+        // The files `list` gives, each looked up from its open folder rather than from the root.
         for kind in Plan.Kind.allCases {
-            guard let names = try? list(kind.folder) else { continue }
-            result.reserveCapacity(result.count + names.count)
-            for name in names where name.hasSuffix(".md") { add(kind.folder + "/" + name) }
+            let folder = root + "/" + kind.folder
+            var info = stat()
+            guard lstat(folder, &info) == 0, info.st_mode & S_IFMT != S_IFLNK, let directory = opendir(folder) else {
+                continue
+            }
+            defer { closedir(directory) }
+            let descriptor = dirfd(directory)
+            while let entry = readdir(directory) {
+                let name = Self.name(of: entry)
+                guard !name.hasPrefix("."), name.hasSuffix(".md") else { continue }
+                var info = stat()
+                if fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 { add(kind.folder + "/" + name, info) }
+            }
         }
         return result
+    }
+
+    /// `stat:<device>:<inode>:<size>:<mode>:<mtime s>.<ns>:<ctime s>.<ns>`, written digit by digit
+    /// (interpolating seven numbers cost more than the `lstat`).
+    static func fingerprint(_ info: stat) -> String {
+        String(unsafeUninitializedCapacity: 192) { buffer in
+            var count = 0
+            func put(_ byte: UInt8) {
+                buffer[count] = byte
+                count += 1
+            }
+            func number<Value: BinaryInteger>(_ value: Value) {
+                if value < 0 { put(UInt8(ascii: "-")) }
+                var magnitude = UInt64(value.magnitude)
+                let start = count
+                repeat {
+                    put(UInt8(ascii: "0") + UInt8(magnitude % 10))
+                    magnitude /= 10
+                } while magnitude > 0
+                buffer[start..<count].reverse()
+            }
+            for byte in "stat".utf8 { put(byte) }
+            for value in [UInt64(info.st_dev), UInt64(info.st_ino)] {
+                put(UInt8(ascii: ":"))
+                number(value)
+            }
+            put(UInt8(ascii: ":"))
+            number(info.st_size)
+            put(UInt8(ascii: ":"))
+            number(info.st_mode)
+            for time in [info.st_mtim, info.st_ctim] {
+                put(UInt8(ascii: ":"))
+                number(time.tv_sec)
+                put(UInt8(ascii: "."))
+                number(time.tv_nsec)
+            }
+            return count
+        }
+    }
+
+    /// A directory entry's name (bytes that are not UTF-8 are replaced, as `list` does).
+    private static func name(of entry: UnsafeMutablePointer<dirent>) -> String {
+        withUnsafeBytes(of: entry.pointee.d_name) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
     }
 
     public func read(_ path: String) throws(SourceError) -> [UInt8]? {
@@ -92,9 +146,7 @@ public struct WorkingTreeSource: ConcurrentWorkspaceSource {
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
+            let name = Self.name(of: entry)
             if name == "." || name == ".." || name.hasPrefix(".") { continue }
             names.append(name)
         }
