@@ -8,13 +8,13 @@ import Dispatch
 
 /// Runs pure work on all cores. Only for transforms that touch nothing shared: inputs and results
 /// are values, and results come back in input order, so callers stay deterministic.
-enum Parallel {
+public enum Parallel {
     /// Processors available to this process (at least 1).
     static let processorCount: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
     /// `inputs.map(transform)`, computed in chunks on all cores: a few per core, or chunks of
     /// `chunkSize` inputs, which each core takes as it becomes free.
-    static func map<Input: Sendable, Output: Sendable>(
+    public static func map<Input: Sendable, Output: Sendable>(
         _ inputs: [Input], chunkSize: Int? = nil, _ transform: @Sendable (Input) -> Output
     ) -> [Output] {
         let workers = processorCount

@@ -19,35 +19,51 @@ public struct WorkingTreeSource: ConcurrentWorkspaceSource {
     public func fingerprints(racyWindow: Int = 2) -> [String: String] {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        func nanoseconds(_ time: timespec) -> Int { time.tv_sec * 1_000_000_000 + time.tv_nsec }
-        let settled = nanoseconds(now) - racyWindow * 1_000_000_000
+        let settled = Self.nanoseconds(now) - racyWindow * 1_000_000_000
         var result: [String: String] = [:]
-        func add(_ path: String, _ info: stat) {
-            guard info.st_mode & S_IFMT == S_IFREG, nanoseconds(info.st_mtim) < settled, nanoseconds(info.st_ctim) < settled
-            else { return }
-            result[path] = Self.fingerprint(info)
-        }
         for path in [WorkspaceFile.policy, WorkspaceFile.team, WorkspaceFile.accounts] {
             var info = stat()
-            if lstat(root + "/" + path, &info) == 0 { add(path, info) }
+            if lstat(root + "/" + path, &info) == 0, let fingerprint = Self.fingerprint(info, settledBefore: settled) {
+                result[path] = fingerprint
+            }
         }
-        // The files `list` gives, each looked up from its open folder rather than from the root.
+        // The files `list` gives, each looked up from its open folder rather than from the root,
+        // on all cores (a stat costs microseconds in the kernel, and there may be tens of thousands).
+        var folders: [OpaquePointer] = []
+        defer { for folder in folders { closedir(folder) } }
+        var files: [(folder: Int32, name: String, path: String)] = []
         for kind in Plan.Kind.allCases {
             let folder = root + "/" + kind.folder
             var info = stat()
             guard lstat(folder, &info) == 0, info.st_mode & S_IFMT != S_IFLNK, let directory = opendir(folder) else {
                 continue
             }
-            defer { closedir(directory) }
-            let descriptor = dirfd(directory)
+            folders.append(directory)
             while let entry = readdir(directory) {
                 let name = Self.name(of: entry)
                 guard !name.hasPrefix("."), name.hasSuffix(".md") else { continue }
-                var info = stat()
-                if fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 { add(kind.folder + "/" + name, info) }
+                files.append((dirfd(directory), name, kind.folder + "/" + name))
             }
         }
+        let fingerprints = Parallel.map(files, chunkSize: 256) { file -> String? in
+            var info = stat()
+            guard fstatat(file.folder, file.name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+            return Self.fingerprint(info, settledBefore: settled)
+        }
+        result.reserveCapacity(result.count + files.count)
+        for (file, fingerprint) in zip(files, fingerprints) {
+            if let fingerprint { result[file.path] = fingerprint }
+        }
         return result
+    }
+
+    private static func nanoseconds(_ time: timespec) -> Int { time.tv_sec * 1_000_000_000 + time.tv_nsec }
+
+    /// The fingerprint of a regular file that has not changed since `settled` (nanoseconds).
+    private static func fingerprint(_ info: stat, settledBefore settled: Int) -> String? {
+        guard info.st_mode & S_IFMT == S_IFREG, nanoseconds(info.st_mtim) < settled, nanoseconds(info.st_ctim) < settled
+        else { return nil }
+        return fingerprint(info)
     }
 
     /// `stat:<device>:<inode>:<size>:<mode>:<mtime s>.<ns>:<ctime s>.<ns>`, written digit by digit
