@@ -148,14 +148,19 @@ public struct WorkspaceLoader {
         var listedEverything = true
         // accounts.yaml is the largest single file: it is parsed while the plans are.
         var accountsRecord: FileParse?
-        var accountsTask: BackgroundTask<AccountsLoad>?
+        var accountsTask: BackgroundTask<(AccountsLoad, FileParse?)>?
         if let now = reuse?.fingerprints[WorkspaceFile.accounts], let earlier = reuse?.previous[WorkspaceFile.accounts],
             earlier.fingerprint == now
         {
             present.insert(WorkspaceFile.accounts)
             accountsRecord = earlier
         } else if let accountsBytes = read(WorkspaceFile.accounts, source: source) {
-            accountsTask = BackgroundTask { Self.accounts(accountsBytes) }
+            let fingerprint = reuse?.fingerprints[WorkspaceFile.accounts]
+            accountsTask = BackgroundTask {
+                let load = Self.accounts(accountsBytes)
+                // Its record is encoded there too, rather than here once the plans are done.
+                return (load, fingerprint.map { FileParse(fingerprint: $0, result: .accounts(load.accounts, load.findings)) })
+            }
         }
         var paths: [(path: String, kind: Plan.Kind)] = []
         for kind in Plan.Kind.allCases {
@@ -213,11 +218,10 @@ public struct WorkspaceLoader {
             records[WorkspaceFile.accounts] = accountsRecord
             accounts = .record(accountsRecord)
         } else if let accountsTask {
-            let load = accountsTask.wait()
-            if let reuse, let fingerprint = reuse.fingerprints[WorkspaceFile.accounts] {
+            let (load, record) = accountsTask.wait()
+            if let record {
                 reparsed += 1
-                records[WorkspaceFile.accounts] = FileParse(
-                    fingerprint: fingerprint, result: .accounts(load.accounts, load.findings))
+                records[WorkspaceFile.accounts] = record
             }
             accounts = .parsed(load)
         } else {
