@@ -54,18 +54,26 @@ private final class ResultSlots<Output>: @unchecked Sendable {
         slots.initialize(repeating: nil, count: count)
     }
 
+    /// Set once the results have been moved out.
+    private var collected = false
+
     deinit {
-        slots.deinitialize(count: count)
+        if !collected { slots.deinitialize(count: count) }
         slots.deallocate()
     }
 
     func set(_ index: Int, _ value: Output) { slots[index] = value }
 
+    /// The results in order, moved out of the slots rather than copied (results can be large
+    /// values; copying each and then destroying the original cost as much as a core's share of
+    /// some of the work). Called once.
     func collect() -> [Output] {
+        precondition(!collected)
+        collected = true
         var out: [Output] = []
         out.reserveCapacity(count)
         for index in 0..<count {
-            if let value = slots[index] { out.append(value) }
+            if let value = (slots + index).move() { out.append(value) }
         }
         return out
     }

@@ -187,9 +187,11 @@ public struct WorkspaceLoader {
             slots.append((path, nil))
             jobs.append(PlanJob(path: path, kind: kind, fingerprint: reuse?.fingerprints[path]))
         }
-        var outcomes = Self.run(jobs, source: source).makeIterator()
+        var outcomes = Self.run(jobs, source: source)
+        var next = 0
         var plans: [Files.PlanFile] = []
         plans.reserveCapacity(paths.count)
+        present.reserveCapacity(present.count + paths.count)
         // Results are taken in path order, so findings come out as in a serial run.
         for slot in slots {
             if let record = slot.record {
@@ -198,8 +200,12 @@ public struct WorkspaceLoader {
                 plans.append(.record(slot.path, record))
                 continue
             }
-            guard let outcome = outcomes.next() else { break }
-            switch outcome {
+            guard next < outcomes.count else { break }
+            // Taken out of the list (swapped with a place holder) rather than copied.
+            var outcome = PlanJob.Outcome.missing
+            swap(&outcome, &outcomes[next])
+            next += 1
+            switch consume outcome {
             case .missing:
                 continue
             case .unreadable(let error):
@@ -266,12 +272,16 @@ public struct WorkspaceLoader {
                     order.append(.unreadable(error))
                 }
             }
-            var parsed = Parallel.map(read, chunkSize: planChunkSize) { $0.job.run($0.bytes) }.makeIterator()
+            var parsed = Parallel.map(read, chunkSize: planChunkSize) { $0.job.run($0.bytes) }
+            var next = 0
             for outcome in order {
                 if let outcome {
                     outcomes.append(outcome)
-                } else if let next = parsed.next() {
-                    outcomes.append(next)
+                } else if next < parsed.count {
+                    var taken = PlanJob.Outcome.missing
+                    swap(&taken, &parsed[next])
+                    outcomes.append(taken)
+                    next += 1
                 }
             }
         }
