@@ -82,6 +82,8 @@ public struct MarkdownOutline: Sendable, Hashable {
         }
         var headings: [Heading] = []
         var blocks: [Block] = []
+        headings.reserveCapacity(16)
+        blocks.reserveCapacity(32)
         var child = cmark_node_first_child(document)
         while let node = child {
             let start = Int(cmark_node_get_start_line(node)) + lineOffset
@@ -116,8 +118,12 @@ public struct MarkdownOutline: Sendable, Hashable {
     }
 
     private static func plainText(_ node: OpaquePointer) -> String {
-        var out = ""
         var child = cmark_node_first_child(node)
+        // Most titles are one piece of text.
+        if let only = child, cmark_node_next(only) == nil, let literal = cmark_node_get_literal(only) {
+            return String(cString: literal)
+        }
+        var out = ""
         while let current = child {
             if let literal = cmark_node_get_literal(current) {
                 out += String(cString: literal)

@@ -109,7 +109,11 @@ public enum FrontMatter {
     /// `allowDots`.
     static func isFence<Line: BidirectionalCollection<UInt8>>(_ line: Line, allowDots: Bool) -> Bool
     where Line.SubSequence == Line {
-        // Byte-wise: this runs on every line of every plan's front matter.
+        // Byte-wise: this runs on every line of every plan. Most lines start with neither a fence
+        // character nor a byte order mark.
+        guard let lead = line.first, lead == UInt8(ascii: "-") || lead == UInt8(ascii: ".") || lead == 0xEF else {
+            return false
+        }
         var bytes = line
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         while let last = bytes.last, last == 0x0A || last == 0x0D || last == 0x20 || last == 0x09 {

@@ -83,7 +83,14 @@ public struct YAMLScalar: Hashable, Sendable {
 
     /// `~`, `null` or nothing at all, unquoted.
     public var isNull: Bool {
-        style == .plain && (text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL")
+        guard style == .plain else { return false }
+        // By length first: this is asked of nearly every value.
+        switch text.utf8.count {
+        case 0: return true
+        case 1: return text == "~"
+        case 4: return text == "null" || text == "Null" || text == "NULL"
+        default: return false
+        }
     }
 
     /// A whole number, decimal only (`017` is 17, not octal; `1_000` is not accepted).
