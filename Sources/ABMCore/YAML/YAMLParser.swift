@@ -1,4 +1,9 @@
 internal import CYaml
+#if canImport(Glibc)
+    internal import Glibc
+#else
+    internal import Darwin
+#endif
 
 /// Why a file could not be read as YAML, and where.
 public struct YAMLParseError: Error, Hashable, Sendable {
@@ -382,6 +387,8 @@ public enum YAMLParser {
 
     /// The first line indented with a tab (libyaml's own message for it is cryptic).
     private static func leadingTabLine(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        // Most documents have no tab at all.
+        guard let base = bytes.baseAddress, memchr(base, Int32(UInt8(ascii: "\t")), bytes.count) != nil else { return nil }
         var line = 1
         var inIndent = true
         for byte in bytes {
