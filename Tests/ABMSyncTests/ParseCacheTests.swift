@@ -262,4 +262,32 @@ extension ParseCacheTests {
         #expect(report.findings == cold.findings)
         #expect(report.renderText() == cold.renderText())
     }
+
+    /// Fingerprints are the stat data of exactly the files `list` gives (no hidden files, plans
+    /// only in the plan folders), written as they always were.
+    @Test func fingerprintsAreTheStatDataOfTheListedFiles() {
+        let temp = TemporaryDirectory()
+        for path in ["accounts/a.md", "accounts/.hidden.md", "accounts/notes.txt", "clusters/c.md", "team.yaml", "other/x.md"] {
+            temp.write("plans/" + path, "x")
+        }
+        let root = temp.file("plans")
+        // A negative window counts every file as settled.
+        let fingerprints = WorkingTreeSource(root: root).fingerprints(racyWindow: -60)
+        #expect(Set(fingerprints.keys) == ["accounts/a.md", "clusters/c.md", "team.yaml"])
+        for (path, fingerprint) in fingerprints {
+            var info = stat()
+            #expect(lstat(root + "/" + path, &info) == 0)
+            #expect(fingerprint == Self.interpolated(info))
+        }
+        var info = stat()
+        info.st_dev = 1
+        info.st_ino = .max
+        info.st_mtim = timespec(tv_sec: -5, tv_nsec: 7)
+        info.st_ctim = timespec(tv_sec: 0, tv_nsec: 999_999_999)
+        #expect(WorkingTreeSource.fingerprint(info) == Self.interpolated(info))
+    }
+
+    static func interpolated(_ info: stat) -> String {
+        "stat:\(info.st_dev):\(info.st_ino):\(info.st_size):\(info.st_mode):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)"
+    }
 }

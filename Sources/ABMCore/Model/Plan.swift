@@ -62,7 +62,14 @@ public struct Plan: Sendable, Hashable {
 
     /// Section titles compare case-insensitively, ignoring spaces at the ends.
     public static func normalizedTitle(_ title: String) -> String {
-        title.trimmingCharacters(in: " \t").lowercased()
+        // Titles rarely have anything to trim (cmark-gfm trims headings), and this runs for every
+        // section of every plan: skip the Character-wise trim when neither end is a space or tab
+        // byte (no Character but " " itself equals " ", and likewise for tab).
+        func blank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        if let first = title.utf8.first, let last = title.utf8.last, !blank(first), !blank(last) {
+            return title.lowercased()
+        }
+        return title.trimmingCharacters(in: " \t").lowercased()
     }
 }
 
@@ -89,18 +96,25 @@ public enum FrontMatter {
     }
 
     public static func split(_ lines: TextLines) -> Split {
-        guard lines.count > 0, isFence(lines[1], allowDots: false) else { return .none }
+        guard lines.count > 0, isFence(lines[1].utf8, allowDots: false) else { return .none }
         var number = 2
         while number <= lines.count {
-            if isFence(lines[number], allowDots: true) { return .found(yaml: 2..<number, bodyStart: number + 1) }
+            if isFence(lines[number].utf8, allowDots: true) { return .found(yaml: 2..<number, bodyStart: number + 1) }
             number += 1
         }
         return .unterminated
     }
 
-    private static func isFence(_ line: Substring, allowDots: Bool) -> Bool {
-        // Byte-wise: this runs on every line of every plan's front matter.
-        var bytes = line.utf8[...]
+    /// Whether a line (its bytes, line break included) is a fence: `---`, or also `...` when
+    /// `allowDots`.
+    static func isFence<Line: BidirectionalCollection<UInt8>>(_ line: Line, allowDots: Bool) -> Bool
+    where Line.SubSequence == Line {
+        // Byte-wise: this runs on every line of every plan. Most lines start with neither a fence
+        // character nor a byte order mark.
+        guard let lead = line.first, lead == UInt8(ascii: "-") || lead == UInt8(ascii: ".") || lead == 0xEF else {
+            return false
+        }
+        var bytes = line
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         while let last = bytes.last, last == 0x0A || last == 0x0D || last == 0x20 || last == 0x09 {
             bytes = bytes.dropLast()

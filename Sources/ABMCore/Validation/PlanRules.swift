@@ -103,7 +103,7 @@ enum PlanRules: RuleFamily {
             return
         }
         for item in items {
-            guard item.entries != nil else {
+            guard case .mapping = item.content else {
                 report.report(
                     stakeholderShape, at: location(item, in: plan),
                     "a stakeholder must be a mapping with name and role, found \(item.kindDescription)", why: why,
@@ -116,21 +116,21 @@ enum PlanRules: RuleFamily {
                     stakeholderShape, at: location(item, in: plan), "a stakeholder has no name", why: why,
                     fix: "add 'name: <full name>' to the entry", account: account)
             }
-            // Worded only when there is something to report (this runs for every stakeholder).
-            let who = { name.map { "stakeholder '\($0)'" } ?? "a stakeholder" }
             checkChoice(
-                item, key: "role", required: true, allowed: stakeholderRoles, who: who(), plan: plan, account: account,
+                item, key: "role", required: true, allowed: stakeholderRoles, name: name, plan: plan, account: account,
                 &report)
             checkChoice(
-                item, key: "sentiment", required: false, allowed: sentiments, who: who(), plan: plan, account: account,
+                item, key: "sentiment", required: false, allowed: sentiments, name: name, plan: plan, account: account,
                 &report)
         }
     }
 
     private static func checkChoice(
-        _ item: YAMLNode, key: String, required: Bool, allowed: [String], who: @autoclosure () -> String, plan: Plan,
+        _ item: YAMLNode, key: String, required: Bool, allowed: [String], name: String?, plan: Plan,
         account: String?, _ report: inout FindingCollector
     ) {
+        // Worded only when there is something to report (this runs for every stakeholder).
+        func who() -> String { name.map { "stakeholder '\($0)'" } ?? "a stakeholder" }
         var choices: String { allowed.joined(separator: ", ") }
         guard let node = item[key], let scalar = node.scalar, !scalar.isNull else {
             guard required else { return }

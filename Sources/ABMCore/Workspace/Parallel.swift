@@ -8,18 +8,19 @@ import Dispatch
 
 /// Runs pure work on all cores. Only for transforms that touch nothing shared: inputs and results
 /// are values, and results come back in input order, so callers stay deterministic.
-enum Parallel {
+public enum Parallel {
     /// Processors available to this process (at least 1).
     static let processorCount: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
-    /// `inputs.map(transform)`, computed in chunks on all cores.
-    static func map<Input: Sendable, Output: Sendable>(
-        _ inputs: [Input], _ transform: @Sendable (Input) -> Output
+    /// `inputs.map(transform)`, computed in chunks on all cores: a few per core, or chunks of
+    /// `chunkSize` inputs, which each core takes as it becomes free.
+    public static func map<Input: Sendable, Output: Sendable>(
+        _ inputs: [Input], chunkSize: Int? = nil, _ transform: @Sendable (Input) -> Output
     ) -> [Output] {
         let workers = processorCount
         guard workers > 1, inputs.count > 1 else { return inputs.map(transform) }
         // A few chunks per core evens out files of different sizes.
-        let chunkCount = min(inputs.count, workers * 4)
+        let chunkCount = chunkSize.map { (inputs.count + max(1, $0) - 1) / max(1, $0) } ?? min(inputs.count, workers * 4)
         let chunkSize = (inputs.count + chunkCount - 1) / chunkCount
         let results = ResultSlots<Output>(count: inputs.count)
         inputs.withUnsafeBufferPointer { buffer in
@@ -53,18 +54,26 @@ private final class ResultSlots<Output>: @unchecked Sendable {
         slots.initialize(repeating: nil, count: count)
     }
 
+    /// Set once the results have been moved out.
+    private var collected = false
+
     deinit {
-        slots.deinitialize(count: count)
+        if !collected { slots.deinitialize(count: count) }
         slots.deallocate()
     }
 
     func set(_ index: Int, _ value: Output) { slots[index] = value }
 
+    /// The results in order, moved out of the slots rather than copied (results can be large
+    /// values; copying each and then destroying the original cost as much as a core's share of
+    /// some of the work). Called once.
     func collect() -> [Output] {
+        precondition(!collected)
+        collected = true
         var out: [Output] = []
         out.reserveCapacity(count)
         for index in 0..<count {
-            if let value = slots[index] { out.append(value) }
+            if let value = (slots + index).move() { out.append(value) }
         }
         return out
     }

@@ -162,13 +162,23 @@ public struct WorkspaceLoader {
         var listedEverything = true
         // accounts.yaml is the largest single file: it is parsed while the plans are.
         var accountsRecord: FileParse?
-        var accountsTask: BackgroundTask<AccountsRead>?
+        var accountsTask: BackgroundTask<(AccountsRead, FileParse?)>?
         let earlierAccounts = reuse?.previous[WorkspaceFile.accounts]
         if let now = reuse?.fingerprints[WorkspaceFile.accounts], let earlierAccounts, earlierAccounts.fingerprint == now {
             present.insert(WorkspaceFile.accounts)
             accountsRecord = earlierAccounts
         } else if let accountsBytes = read(WorkspaceFile.accounts, source: source) {
-            accountsTask = BackgroundTask { Self.accounts(accountsBytes, earlier: earlierAccounts) }
+            let fingerprint = reuse?.fingerprints[WorkspaceFile.accounts]
+            accountsTask = BackgroundTask {
+                let read = Self.accounts(accountsBytes, earlier: earlierAccounts)
+                // Its record is encoded there too, rather than here once the plans are done.
+                guard let fingerprint else { return (read, nil) }
+                switch read {
+                case .listed(let list): return (read, FileParse(fingerprint: fingerprint, accountList: list))
+                case .whole(let load):
+                    return (read, FileParse(fingerprint: fingerprint, result: .accounts(load.accounts, load.findings)))
+                }
+            }
         }
         var paths: [(path: String, kind: Plan.Kind)] = []
         for kind in Plan.Kind.allCases {
@@ -183,51 +193,46 @@ public struct WorkspaceLoader {
             for name in names.sorted() where name.hasSuffix(".md") { paths.append(("\(kind.folder)/\(name)", kind)) }
         }
         records.reserveCapacity(reuse == nil ? 0 : paths.count + 1)
+        // Per plan, in path order: its earlier record, or nil for the next of `jobs` (those parsed now).
+        var slots: [(path: String, record: FileParse?)] = []
+        slots.reserveCapacity(paths.count)
+        var jobs: [PlanJob] = []
+        for (path, kind) in paths {
+            if let reuse, let now = reuse.fingerprints[path], let earlier = reuse.previous[path], earlier.fingerprint == now {
+                slots.append((path, earlier))
+                continue
+            }
+            slots.append((path, nil))
+            jobs.append(PlanJob(path: path, kind: kind, fingerprint: reuse?.fingerprints[path]))
+        }
+        var outcomes = Self.run(jobs, source: source)
+        var next = 0
         var plans: [Files.PlanFile] = []
         plans.reserveCapacity(paths.count)
-        // Sources are not thread-safe (a libgit2 repository, a folder): files are read here, one
-        // batch at a time so memory stays bounded, and the pure work (decoding, YAML, Markdown) runs
-        // on all cores. Results are taken in path order, so findings come out as in a serial run.
-        var start = 0
-        while start < paths.count {
-            let batch = paths[start..<min(start + Self.planBatchSize, paths.count)]
-            start = batch.endIndex
-            var inputs: [PlanInput] = []
-            inputs.reserveCapacity(batch.count)
-            // Per file in the batch: its path and an earlier record, or nil to take the next freshly
-            // parsed one.
-            var slots: [(path: String, record: FileParse?)] = []
-            slots.reserveCapacity(batch.count)
-            for (path, kind) in batch {
-                if let reuse, let now = reuse.fingerprints[path], let earlier = reuse.previous[path],
-                    earlier.fingerprint == now
-                {
-                    present.insert(path)
-                    slots.append((path, earlier))
-                    continue
-                }
-                do {
-                    guard let bytes = try source.read(path) else { continue }
-                    present.insert(path)
-                    inputs.append(PlanInput(path: path, kind: kind, bytes: bytes))
-                    slots.append((path, nil))
-                } catch {
-                    findings.append(Self.finding(error))
-                }
+        present.reserveCapacity(present.count + paths.count)
+        // Results are taken in path order, so findings come out as in a serial run.
+        for slot in slots {
+            if let record = slot.record {
+                present.insert(slot.path)
+                records[slot.path] = record
+                plans.append(.record(slot.path, record))
+                continue
             }
-            var fresh = Parallel.map(inputs, PlanInput.load).makeIterator()
-            for slot in slots {
-                if let record = slot.record {
-                    records[slot.path] = record
-                    plans.append(.record(slot.path, record))
-                    continue
-                }
-                guard let loaded = fresh.next() else { break }
-                if let reuse {
+            guard next < outcomes.count else { break }
+            // Taken out of the list (swapped with a place holder) rather than copied.
+            var outcome = PlanJob.Outcome.missing
+            swap(&outcome, &outcomes[next])
+            next += 1
+            switch consume outcome {
+            case .missing:
+                continue
+            case .unreadable(let error):
+                findings.append(Self.finding(error))
+            case .parsed(let loaded, let record):
+                present.insert(slot.path)
+                if reuse != nil {
                     reparsed += 1
-                    if let fingerprint = reuse.fingerprints[slot.path] {
-                        records[slot.path] = FileParse(fingerprint: fingerprint, result: .plan(loaded.facts, loaded.findings))
-                    }
+                    if let record { records[slot.path] = record }
                 }
                 plans.append(.parsed(slot.path, loaded))
             }
@@ -237,18 +242,16 @@ public struct WorkspaceLoader {
             records[WorkspaceFile.accounts] = accountsRecord
             accounts = .record(accountsRecord)
         } else if let accountsTask {
-            let fingerprint = reuse?.fingerprints[WorkspaceFile.accounts]
-            if reuse != nil { reparsed += 1 }
-            switch accountsTask.wait() {
+            let (read, record) = accountsTask.wait()
+            if let record {
+                reparsed += 1
+                records[WorkspaceFile.accounts] = record
+            }
+            switch read {
             case .listed(let list):
                 reparsedEntries = list.parsedCount
-                if let fingerprint { records[WorkspaceFile.accounts] = FileParse(fingerprint: fingerprint, accountList: list) }
                 accounts = .listed(list)
             case .whole(let load):
-                if let fingerprint {
-                    records[WorkspaceFile.accounts] = FileParse(
-                        fingerprint: fingerprint, result: .accounts(load.accounts, load.findings))
-                }
                 accounts = .parsed(load)
             }
         } else {
@@ -260,8 +263,61 @@ public struct WorkspaceLoader {
             listedEverything: listedEverything)
     }
 
-    /// Plans read ahead of parsing: enough to keep every core busy, few enough to bound memory.
+    /// Reads and parses plans on all cores, giving one outcome per job, in order.
+    ///
+    /// A source that can be read from several threads at once (files on disk) is read by the
+    /// workers themselves, so reading overlaps parsing and no file waits for a whole batch. Other
+    /// sources (a libgit2 repository) are read here, one batch at a time so memory stays bounded,
+    /// while the pure work (decoding, YAML, Markdown, the plan's own checks, its record) runs on
+    /// all cores.
+    private static func run(_ jobs: [PlanJob], source: some WorkspaceSource) -> [PlanJob.Outcome] {
+        if let concurrent = source as? any ConcurrentWorkspaceSource {
+            return Parallel.map(jobs, chunkSize: planChunkSize) { $0.run(reading: concurrent) }
+        }
+        var outcomes: [PlanJob.Outcome] = []
+        outcomes.reserveCapacity(jobs.count)
+        var start = 0
+        while start < jobs.count {
+            let batch = jobs[start..<min(start + Self.planBatchSize, jobs.count)]
+            start = batch.endIndex
+            var read: [(job: PlanJob, bytes: [UInt8])] = []
+            read.reserveCapacity(batch.count)
+            // Where each job's outcome comes from: its place in `read`, or the outcome itself.
+            var order: [PlanJob.Outcome?] = []
+            order.reserveCapacity(batch.count)
+            for job in batch {
+                do {
+                    guard let bytes = try source.read(job.path) else {
+                        order.append(.missing)
+                        continue
+                    }
+                    read.append((job, bytes))
+                    order.append(nil)
+                } catch {
+                    order.append(.unreadable(error))
+                }
+            }
+            var parsed = Parallel.map(read, chunkSize: planChunkSize) { $0.job.run($0.bytes) }
+            var next = 0
+            for outcome in order {
+                if let outcome {
+                    outcomes.append(outcome)
+                } else if next < parsed.count {
+                    var taken = PlanJob.Outcome.missing
+                    swap(&taken, &parsed[next])
+                    outcomes.append(taken)
+                    next += 1
+                }
+            }
+        }
+        return outcomes
+    }
+
+    /// Plans read ahead of parsing when the source is read on one thread: enough to keep every
+    /// core busy, few enough to bound memory.
     static let planBatchSize = 2048
+    /// Plans a worker takes at a time: small enough that the cores finish together.
+    static let planChunkSize = 16
 
     // MARK: - Files
 
@@ -294,10 +350,7 @@ public struct WorkspaceLoader {
         do {
             decoded = try PlanText.decode(bytes)
         } catch {
-            findings.append(
-                Finding(
-                    .error, rule: error.rule, at: SourceLocation(file: path, line: error.line, column: error.column),
-                    error.message, fix: error.fix))
+            findings.append(finding(error, path: path))
             return nil
         }
         let lines = TextLines(decoded)
@@ -309,7 +362,13 @@ public struct WorkspaceLoader {
         findings.append(Self.finding(error))
     }
 
-    private static func finding(_ error: SourceError) -> Finding {
+    static func finding(_ error: PlanText.Problem, path: String) -> Finding {
+        Finding(
+            .error, rule: error.rule, at: SourceLocation(file: path, line: error.line, column: error.column),
+            error.message, fix: error.fix)
+    }
+
+    static func finding(_ error: SourceError) -> Finding {
         let rule: String
         switch error.reason {
         case .symbolicLink: rule = "file-symlink"
@@ -329,15 +388,17 @@ public struct WorkspaceLoader {
             else { continue }
             if ConflictMarker.kind(of: line) != nil {
                 found = true
-                findings.append(
-                    Finding(
-                        .error, rule: "conflict-marker", at: SourceLocation(file: path, line: number),
-                        "unresolved merge conflict marker",
-                        why: "two people changed the same thing and the choice is still open",
-                        fix: "keep the right version, delete the marker lines, or run 'abmsync resolve'"))
+                findings.append(conflictMarkerFinding(path: path, line: number))
             }
         }
         return found
+    }
+
+    static func conflictMarkerFinding(path: String, line: Int) -> Finding {
+        Finding(
+            .error, rule: "conflict-marker", at: SourceLocation(file: path, line: line), "unresolved merge conflict marker",
+            why: "two people changed the same thing and the choice is still open",
+            fix: "keep the right version, delete the marker lines, or run 'abmsync resolve'")
     }
 
     private mutating func parseYAML(_ lines: TextLines, path: String) -> YAMLNode? {
@@ -444,6 +505,38 @@ public struct WorkspaceLoader {
     }
 }
 
+/// A source whose `read` may be called from several threads at once (files on disk, memory), so
+/// plans are read by the workers that parse them. A libgit2 repository is not one.
+public protocol ConcurrentWorkspaceSource: WorkspaceSource, Sendable {}
+
+/// A plan file to read and parse, with the fingerprint its record is kept under (if any).
+private struct PlanJob: Sendable {
+    var path: String
+    var kind: Plan.Kind
+    var fingerprint: String?
+
+    enum Outcome: Sendable {
+        /// The file is gone (listed, then removed).
+        case missing
+        case unreadable(SourceError)
+        case parsed(PlanInput.Loaded, FileParse?)
+    }
+
+    func run(reading source: any ConcurrentWorkspaceSource) -> Outcome {
+        do {
+            guard let bytes = try source.read(path) else { return .missing }
+            return run(bytes)
+        } catch {
+            return .unreadable(error)
+        }
+    }
+
+    func run(_ bytes: [UInt8]) -> Outcome {
+        let loaded = PlanInput.load(PlanInput(path: path, kind: kind, bytes: bytes))
+        return .parsed(loaded, fingerprint.map { FileParse(fingerprint: $0, result: .plan(loaded.facts, loaded.findings)) })
+    }
+}
+
 /// One plan file's bytes, read and waiting to be parsed.
 public struct PlanInput: Sendable {
     var path: String
@@ -467,14 +560,39 @@ public struct PlanInput: Sendable {
     }
 
     /// The parsed plan, or nil (with the reason among `findings`) when it cannot be read.
+    ///
+    /// Works on the file's bytes as they are: the checks of `WorkspaceLoader.text` (size, text,
+    /// conflict markers), the front matter given to libyaml and the body given to cmark-gfm are
+    /// byte ranges of the file, so no String is made of the whole file or its lines.
     func plan(findings: inout [Finding]) -> Plan? {
-        guard let lines = WorkspaceLoader.text(bytes, path: path, limit: WorkspaceFile.maxPlanBytes, findings: &findings)
-        else { return nil }
+        if bytes.count > WorkspaceFile.maxPlanBytes {
+            findings.append(
+                WorkspaceLoader.finding(
+                    SourceError(path: path, reason: .tooLarge(bytes: bytes.count, limit: WorkspaceFile.maxPlanBytes))))
+            return nil
+        }
+        return bytes.withUnsafeBufferPointer { file in plan(file, findings: &findings) }
+    }
+
+    private func plan(_ file: UnsafeBufferPointer<UInt8>, findings: inout [Finding]) -> Plan? {
+        let textStart: Int
+        do {
+            textStart = try PlanText.check(file)
+        } catch {
+            findings.append(WorkspaceLoader.finding(error, path: path))
+            return nil
+        }
+        let text = UnsafeBufferPointer(rebasing: file[textStart...])
+        let lines = PlanLines(text)
+        guard lines.markers.isEmpty else {
+            findings += lines.markers.map { WorkspaceLoader.conflictMarkerFinding(path: path, line: $0) }
+            return nil
+        }
         let id = String(path.dropFirst(kind.folder.count + 1).dropLast(3))
         var frontMatter: YAMLNode?
         var frontMatterLines: Range<Int>?
         var bodyStart = 1
-        switch FrontMatter.split(lines) {
+        switch lines.split {
         case .none:
             break
         case .unterminated:
@@ -487,9 +605,9 @@ public struct PlanInput: Sendable {
         case .found(let yaml, let body):
             frontMatterLines = yaml
             bodyStart = body
-            let yamlText = lines.text(yaml)
             do {
-                frontMatter = try YAMLParser.parse(yamlText, lineOffset: yaml.lowerBound - 1)
+                frontMatter = try YAMLParser.parse(
+                    utf8: UnsafeBufferPointer(rebasing: text[lines.yaml]), lineOffset: yaml.lowerBound - 1)
             } catch {
                 findings.append(
                     Finding(
@@ -497,58 +615,18 @@ public struct PlanInput: Sendable {
                         error.message, fix: error.hint))
             }
         }
-        let body = lines.text(bodyStart..<(lines.count + 1))
-        let outline = MarkdownOutline(markdown: body)
         let offset = bodyStart - 1
-        let blocks = outline.blocks.map { $0.shifted(by: offset) }
+        let outline = MarkdownOutline(utf8: UnsafeBufferPointer(rebasing: text[lines.body]), lineOffset: offset)
         let title = outline.headings.first { $0.level == 1 }?.title
         var sections: [Plan.Section] = []
         let level2 = outline.headings.filter { $0.level <= 2 }
         for (index, heading) in level2.enumerated() where heading.level == 2 {
-            let end = index + 1 < level2.count ? level2[index + 1].line + offset : lines.count + 1
-            sections.append(
-                Plan.Section(title: heading.title, headingLine: heading.line + offset, lines: (heading.line + offset)..<end))
+            let end = index + 1 < level2.count ? level2[index + 1].line : lines.count + 1
+            sections.append(Plan.Section(title: heading.title, headingLine: heading.line, lines: heading.line..<end))
         }
         return Plan(
             kind: kind, id: id, path: path, frontMatter: frontMatter, frontMatterLines: frontMatterLines,
-            bodyStartLine: bodyStart, title: title, sections: sections, blocks: blocks, lineCount: lines.count)
-    }
-}
-
-extension YAMLNode {
-    /// The same node with every line number moved down by `lines` (for YAML embedded in a file).
-    public func shifted(by lines: Int) -> YAMLNode {
-        guard lines != 0 else { return self }
-        var copy = self
-        copy.line += lines
-        switch content {
-        case .scalar: break
-        case .mapping(let entries):
-            copy.content = .mapping(
-                entries.map { YAMLEntry(keyNode: $0.keyNode.shifted(by: lines), value: $0.value.shifted(by: lines)) })
-        case .sequence(let items):
-            copy.content = .sequence(items.map { $0.shifted(by: lines) })
-        }
-        return copy
-    }
-}
-
-extension MarkdownOutline.Block {
-    func shifted(by offset: Int) -> MarkdownOutline.Block {
-        var copy = self
-        copy.lines = (lines.lowerBound + offset)..<(lines.upperBound + offset)
-        switch kind {
-        case .list(let items):
-            copy.kind = .list(
-                items: items.map {
-                    MarkdownOutline.ListItem(
-                        lines: ($0.lines.lowerBound + offset)..<($0.lines.upperBound + offset), checked: $0.checked)
-                })
-        case .table(let rows):
-            copy.kind = .table(rows: rows.map { ($0.lowerBound + offset)..<($0.upperBound + offset) })
-        default: break
-        }
-        return copy
+            bodyStartLine: bodyStart, title: title, sections: sections, blocks: outline.blocks, lineCount: lines.count)
     }
 }
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    internal import Glibc
+#else
+    internal import Darwin
+#endif
+
 /// Where a workspace's files are read from: the working tree, the staged snapshot (the index)
 /// or a commit's tree. The domain never knows which.
 public protocol WorkspaceSource {
@@ -51,7 +57,7 @@ public struct SourceError: Error, Hashable, Sendable {
 }
 
 /// An in-memory source, for tests and for content that is not on disk yet.
-public struct MemorySource: WorkspaceSource {
+public struct MemorySource: ConcurrentWorkspaceSource {
     public var files: [String: [UInt8]]
     public var label: String
 
@@ -89,15 +95,37 @@ public enum PlanText {
 
     /// Decodes UTF-8 (a leading BOM is dropped; CRLF is kept and accepted).
     public static func decode(_ bytes: [UInt8]) throws(Problem) -> String {
+        let start = try bytes.withUnsafeBufferPointer { buffer throws(Problem) in try check(buffer) }
+        // Checked already: nothing to repair.
+        return String(decoding: bytes[start...], as: UTF8.self)
+    }
+
+    /// Checks that `bytes` are text (no NUL byte, valid UTF-8) without making a String, and returns
+    /// where the text starts: after a leading byte order mark, else 0. Positions in the problem are
+    /// those of the file as it is, byte order mark included.
+    static func check(_ bytes: UnsafeBufferPointer<UInt8>) throws(Problem) -> Int {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return 0 }
+        if let nul = memchr(base, 0, bytes.count) {
+            let (line, column) = position(ofByte: UnsafeRawPointer(nul) - UnsafeRawPointer(base), in: bytes)
+            throw Problem(
+                line: line, column: column, message: "the file is binary, not text",
+                fix: "plans and lists are text files; restore the file from history or recreate it",
+                rule: "file-binary")
+        }
+        guard isValidUTF8(bytes) else {
+            let (badLine, badColumn) = firstInvalidUTF8(Array(bytes))
+            throw Problem(
+                line: badLine, column: badColumn, message: "the file is not valid UTF-8 text",
+                fix: "save the file as UTF-8 in your editor", rule: "file-encoding")
+        }
+        return bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+    }
+
+    /// 1-based line and column (columns count characters' first bytes) of the byte at `offset`.
+    private static func position(ofByte offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (line: Int, column: Int) {
         var line = 1
         var column = 1
-        for byte in bytes {
-            if byte == 0 {
-                throw Problem(
-                    line: line, column: column, message: "the file is binary, not text",
-                    fix: "plans and lists are text files; restore the file from history or recreate it",
-                    rule: "file-binary")
-            }
+        for byte in bytes[..<offset] {
             if byte == UInt8(ascii: "\n") {
                 line += 1
                 column = 1
@@ -105,14 +133,47 @@ public enum PlanText {
                 column += 1
             }
         }
-        guard var text = String(validating: bytes, as: UTF8.self) else {
-            let (badLine, badColumn) = firstInvalidUTF8(bytes)
-            throw Problem(
-                line: badLine, column: badColumn, message: "the file is not valid UTF-8 text",
-                fix: "save the file as UTF-8 in your editor", rule: "file-encoding")
+        return (line, column)
+    }
+
+    /// Whether `bytes` are well-formed UTF-8 (The Unicode Standard, table 3-7: no overlong forms,
+    /// no surrogates, nothing above U+10FFFF), as `String(validating:)` decides, without making a
+    /// String. Runs of ASCII are checked eight bytes at a time.
+    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        let count = bytes.count
+        var index = 0
+        while index < count {
+            while index + 8 <= count,
+                raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+            {
+                index += 8
+            }
+            guard index < count else { break }
+            let lead = bytes[index]
+            if lead < 0x80 {
+                index += 1
+                continue
+            }
+            // The allowed range of the second byte, and how many continuation bytes follow it.
+            let second: ClosedRange<UInt8>
+            let more: Int
+            switch lead {
+            case 0xC2...0xDF: (second, more) = (0x80...0xBF, 0)
+            case 0xE0: (second, more) = (0xA0...0xBF, 1)
+            case 0xE1...0xEC, 0xEE...0xEF: (second, more) = (0x80...0xBF, 1)
+            case 0xED: (second, more) = (0x80...0x9F, 1)
+            case 0xF0: (second, more) = (0x90...0xBF, 2)
+            case 0xF1...0xF3: (second, more) = (0x80...0xBF, 2)
+            case 0xF4: (second, more) = (0x80...0x8F, 2)
+            default: return false
+            }
+            guard index + 1 + more < count, second.contains(bytes[index + 1]) else { return false }
+            for offset in 0..<more where bytes[index + 2 + offset] & 0xC0 != 0x80 { return false }
+            index += 2 + more
         }
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        return text
+        return true
     }
 
     private static func firstInvalidUTF8(_ bytes: [UInt8]) -> (Int, Int) {

@@ -39,7 +39,22 @@ public struct YAMLNode: Hashable, Sendable {
 
     /// The value under `key` in a mapping.
     public subscript(key: String) -> YAMLNode? {
-        entries?.first { $0.key == key }?.value
+        guard case .mapping(let entries) = content else { return nil }
+        for index in entries.indices where entries[index].keyNode.hasKeyText(key) { return entries[index].value }
+        return nil
+    }
+
+    /// Whether this node is a scalar with exactly this text.
+    func hasScalarText(_ text: String) -> Bool {
+        if case .scalar(let scalar) = content { return scalar.text == text }
+        return false
+    }
+
+    /// Whether this node, as a mapping key, reads as `text` (`YAMLEntry.key`: a key that is not a
+    /// scalar reads as "").
+    private func hasKeyText(_ text: String) -> Bool {
+        if case .scalar(let scalar) = content { return scalar.text == text }
+        return text.isEmpty
     }
 
     /// A word for the kind of node, for messages ("a list", "a mapping", "text").
@@ -68,7 +83,14 @@ public struct YAMLScalar: Hashable, Sendable {
 
     /// `~`, `null` or nothing at all, unquoted.
     public var isNull: Bool {
-        style == .plain && (text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL")
+        guard style == .plain else { return false }
+        // By length first: this is asked of nearly every value.
+        switch text.utf8.count {
+        case 0: return true
+        case 1: return text == "~"
+        case 4: return text == "null" || text == "Null" || text == "NULL"
+        default: return false
+        }
     }
 
     /// A whole number, decimal only (`017` is 17, not octal; `1_000` is not accepted).

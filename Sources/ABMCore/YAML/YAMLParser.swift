@@ -1,4 +1,9 @@
 internal import CYaml
+#if canImport(Glibc)
+    internal import Glibc
+#else
+    internal import Darwin
+#endif
 
 /// Why a file could not be read as YAML, and where.
 public struct YAMLParseError: Error, Hashable, Sendable {
@@ -66,37 +71,45 @@ public enum YAMLParser {
     // MARK: - Composing nodes from libyaml events
 
     /// A collection whose end event has not come yet. Its children wait in the composer's scratch
-    /// buffers from `start` on, and are copied out once, at its end event, into an array of the
-    /// right size (growing one array per collection was most of the allocations).
+    /// stacks from `start` on, and are moved out once, at its end event, into an array of the
+    /// right size (growing one array per collection was most of the allocations). Plain values
+    /// only, so frames are copied without reference counting; what few frames need more (an
+    /// anchor, a key index, duplicate keys) is kept aside by depth.
     private struct Frame {
         var isMapping: Bool
+        var isFlow: Bool
+        /// Mappings: a key waits for its value (on top of the composer's `keys`).
+        var hasPendingKey = false
+        /// Mappings with many keys have a key index aside (`Composer.keyIndexes`).
+        var hasKeyIndex = false
         var line: Int
         var column: Int
-        var isFlow: Bool
-        var anchor: String?
         var start: Int
-        /// Mappings: the key waiting for its value.
-        var pendingKey: YAMLNode?
-        /// Mappings with many keys: key → its first position, for duplicate checks in O(1).
-        var keyIndex: [String: Int]?
-        /// Keys seen more than once.
-        var duplicated: [String] = []
     }
 
     /// Mappings up to this many keys are checked for duplicates by a linear scan.
     private static let linearKeyScan = 8
 
-    private struct Composer {
+    private struct Composer: ~Copyable {
         let lineOffset: Int
         var stack: [Frame] = []
-        var entries: [YAMLEntry] = []
-        var items: [YAMLNode] = []
+        var entries = MoveStack<YAMLEntry>()
+        var items = MoveStack<YAMLNode>()
+        /// Keys waiting for their values, one per mapping frame that has one.
+        var keys = MoveStack<YAMLNode>()
+        /// By depth: anchors of open collections, key indexes of large mappings (key → its first
+        /// position), keys seen more than once.
+        var frameAnchors: [Int: String] = [:]
+        var keyIndexes: [Int: [String: Int]] = [:]
+        var duplicated: [Int: [String]] = [:]
         var root: YAMLNode?
         var budget = YAMLParser.nodeBudget
         /// The first anchor, merge-key or budget problem. Reported once the document has been read
         /// without syntax errors or duplicate keys; from then on values are no longer kept (keys
         /// are, for the duplicate check).
         var deferred: YAMLParseError?
+        /// `deferred != nil`, checked for every value.
+        var isDeferred = false
         /// Anchors whose node is complete (an alias to anything else is a syntax error, as in Yams).
         var anchors: Set<String> = []
         var documents = 0
@@ -126,7 +139,7 @@ public enum YAMLParser {
                 try handle(event)
             }
             if let deferred { throw deferred }
-            return root
+            return root.take()
         }
 
         private func position(_ mark: yaml_mark_t) -> (line: Int, column: Int) {
@@ -150,27 +163,30 @@ public enum YAMLParser {
                 let isMapping = event.type == YAML_MAPPING_START_EVENT
                 count(line: line, column: column)
                 let anchorPointer = isMapping ? event.data.mapping_start.anchor : event.data.sequence_start.anchor
-                let anchor = anchorPointer.map { YAMLParser.string($0) }
-                if anchor != nil { postpone(YAMLParser.anchorError(line: line, column: column)) }
+                if let anchorPointer {
+                    postpone(YAMLParser.anchorError(line: line, column: column))
+                    frameAnchors[stack.count] = YAMLParser.string(anchorPointer)
+                }
                 let isFlow =
                     isMapping
                     ? event.data.mapping_start.style == YAML_FLOW_MAPPING_STYLE
                     : event.data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE
                 let start = isMapping ? entries.count : items.count
-                stack.append(
-                    Frame(isMapping: isMapping, line: line, column: column, isFlow: isFlow, anchor: anchor, start: start))
+                stack.append(Frame(isMapping: isMapping, isFlow: isFlow, line: line, column: column, start: start))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 guard let frame = stack.popLast() else { return }
+                let depth = stack.count
                 let content: YAMLNode.Content
                 if frame.isMapping {
-                    if let duplicate = duplicateError(frame) { throw duplicate }
-                    content = .mapping(Array(entries[frame.start...]))
-                    entries.removeSubrange(frame.start...)
+                    if let duplicate = duplicateError(frame, depth: depth) { throw duplicate }
+                    if frame.hasKeyIndex { keyIndexes[depth] = nil }
+                    // libyaml gives every key a value; should one be missing, its key is dropped.
+                    if frame.hasPendingKey { _ = keys.pop() }
+                    content = .mapping(entries.take(from: frame.start))
                 } else {
-                    content = .sequence(Array(items[frame.start...]))
-                    items.removeSubrange(frame.start...)
+                    content = .sequence(items.take(from: frame.start))
                 }
-                if let anchor = frame.anchor { anchors.insert(anchor) }
+                if !frameAnchors.isEmpty, let anchor = frameAnchors.removeValue(forKey: depth) { anchors.insert(anchor) }
                 try add(YAMLNode(content, line: frame.line, column: frame.column, isFlow: frame.isFlow))
             case YAML_ALIAS_EVENT:
                 let (line, column) = position(event.start_mark)
@@ -206,70 +222,88 @@ public enum YAMLParser {
         }
 
         private mutating func postpone(_ error: YAMLParseError) {
-            if deferred == nil { deferred = error }
+            guard !isDeferred else { return }
+            deferred = error
+            isDeferred = true
         }
 
         /// Puts a finished node into its parent (as key, value or item), or makes it the root.
-        private mutating func add(_ node: YAMLNode) throws(YAMLParseError) {
+        private mutating func add(_ node: consuming YAMLNode) throws(YAMLParseError) {
             let top = stack.count - 1
             guard top >= 0 else {
                 root = node
                 return
             }
-            guard stack[top].isMapping else {
-                if deferred == nil { items.append(node) }
+            let frame = stack[top]
+            guard frame.isMapping else {
+                if !isDeferred { items.push(node) }
                 return
             }
-            guard let key = stack[top].pendingKey else {
-                if let scalar = node.scalar {
-                    if scalar.style == .plain, scalar.text == "<<" {
-                        postpone(
-                            YAMLParseError(
-                                line: node.line, column: node.column, message: "YAML merge keys (<<) are not allowed",
-                                hint: "write the fields out in full", rule: "yaml-anchor"))
-                    }
-                    noteKey(scalar.text, in: top)
-                }
-                stack[top].pendingKey = node
+            guard frame.hasPendingKey else {
+                noteKey(node, in: top)
+                stack[top].hasPendingKey = true
+                keys.push(node)
                 return
             }
-            stack[top].pendingKey = nil
-            // Once a problem is deferred only keys matter: values become empty place holders.
-            entries.append(YAMLEntry(keyNode: key, value: deferred == nil ? node : YAMLNode(.scalar(YAMLScalar("")), line: 0, column: 0)))
+            stack[top].hasPendingKey = false
+            if isDeferred {
+                // Once a problem is deferred only keys matter: values become empty place holders.
+                entries.push(YAMLEntry(keyNode: keys.pop(), value: YAMLNode(.scalar(YAMLScalar("")), line: 0, column: 0)))
+            } else {
+                entries.push(YAMLEntry(keyNode: keys.pop(), value: node))
+            }
         }
 
-        /// Records a duplicate when `text` is already a key of the mapping `stack[frame]`.
-        private mutating func noteKey(_ text: String, in frame: Int) {
-            let start = stack[frame].start
+        /// Checks a new key of the mapping `stack[depth]`: merge keys are refused, and a key
+        /// written before is a duplicate.
+        private mutating func noteKey(_ key: borrowing YAMLNode, in depth: Int) {
+            guard case .scalar(let scalar) = key.content else { return }
+            if scalar.style == .plain, scalar.text == "<<" {
+                postpone(
+                    YAMLParseError(
+                        line: key.line, column: key.column, message: "YAML merge keys (<<) are not allowed",
+                        hint: "write the fields out in full", rule: "yaml-anchor"))
+            }
+            noteKeyText(scalar.text, in: depth)
+        }
+
+        /// Records a duplicate when `text` is already a key of the mapping `stack[depth]`.
+        private mutating func noteKeyText(_ text: String, in depth: Int) {
+            let start = stack[depth].start
             let position = entries.count
             let seen: Bool
-            if stack[frame].keyIndex != nil {
-                seen = stack[frame].keyIndex?[text] != nil
-                if !seen { stack[frame].keyIndex?[text] = position }
+            if stack[depth].hasKeyIndex {
+                seen = keyIndexes[depth]?[text] != nil
+                if !seen { keyIndexes[depth]?[text] = position }
             } else {
-                seen = entries[start...].contains { $0.keyNode.scalar?.text == text }
+                seen = (start..<position).contains { entries[$0].keyNode.hasScalarText(text) }
                 if !seen, position - start >= YAMLParser.linearKeyScan {
                     var index: [String: Int] = [:]
                     index.reserveCapacity(4 * YAMLParser.linearKeyScan)
                     for offset in start..<position {
-                        if let key = entries[offset].keyNode.scalar?.text, index[key] == nil { index[key] = offset }
+                        if case .scalar(let key) = entries[offset].keyNode.content, index[key.text] == nil {
+                            index[key.text] = offset
+                        }
                     }
                     index[text] = position
-                    stack[frame].keyIndex = index
+                    keyIndexes[depth] = index
+                    stack[depth].hasKeyIndex = true
                 }
             }
-            if seen, !stack[frame].duplicated.contains(text) { stack[frame].duplicated.append(text) }
+            if seen, duplicated[depth]?.contains(text) != true { duplicated[depth, default: []].append(text) }
         }
 
         /// The duplicate-key error for a mapping that has ended, if it has one. Several duplicated
         /// keys: the first in sort order is named, as Yams did.
-        private func duplicateError(_ frame: Frame) -> YAMLParseError? {
-            guard let key = frame.duplicated.min() else { return nil }
+        private mutating func duplicateError(_ frame: Frame, depth: Int) -> YAMLParseError? {
+            guard !duplicated.isEmpty, let keys = duplicated.removeValue(forKey: depth), let key = keys.min() else {
+                return nil
+            }
             var lines: [Int] = []
             var column = 1
-            for entry in entries[frame.start...] where entry.keyNode.scalar?.text == key {
-                if lines.isEmpty { column = entry.keyNode.column }
-                lines.append(entry.keyNode.line)
+            for offset in frame.start..<entries.count where entries[offset].keyNode.hasScalarText(key) {
+                if lines.isEmpty { column = entries[offset].keyNode.column }
+                lines.append(entries[offset].keyNode.line)
             }
             var distinct: [Int] = []
             for line in lines where distinct.last != line { distinct.append(line) }
@@ -277,6 +311,57 @@ public enum YAMLParser {
             return YAMLParseError(
                 line: lines.last ?? 1, column: column, message: "duplicate key '\(key)'\(where_)",
                 hint: "keep one '\(key)' entry and merge the values into it", rule: "yaml-duplicate-key")
+        }
+    }
+
+    /// A stack whose top elements can be moved out into an array, without copying them (and so
+    /// without retaining and releasing what they hold).
+    private struct MoveStack<Element>: ~Copyable {
+        private var base: UnsafeMutablePointer<Element>
+        private var capacity = 32
+        private(set) var count = 0
+
+        init() {
+            base = .allocate(capacity: capacity)
+        }
+
+        deinit {
+            base.deinitialize(count: count)
+            base.deallocate()
+        }
+
+        subscript(index: Int) -> Element {
+            _read { yield base[index] }
+        }
+
+        mutating func push(_ element: consuming Element) {
+            if count == capacity {
+                let grown = UnsafeMutablePointer<Element>.allocate(capacity: capacity * 2)
+                grown.moveInitialize(from: base, count: count)
+                base.deallocate()
+                base = grown
+                capacity *= 2
+            }
+            (base + count).initialize(to: element)
+            count += 1
+        }
+
+        mutating func pop() -> Element {
+            precondition(count > 0)
+            count -= 1
+            return (base + count).move()
+        }
+
+        /// Removes the elements from `start` on and returns them, in order.
+        mutating func take(from start: Int) -> [Element] {
+            let taken = count - start
+            guard taken > 0 else { return [] }
+            let source = base + start
+            count = start
+            return Array(unsafeUninitializedCapacity: taken) { buffer, initialized in
+                buffer.baseAddress?.moveInitialize(from: source, count: taken)
+                initialized = taken
+            }
         }
     }
 
@@ -302,6 +387,8 @@ public enum YAMLParser {
 
     /// The first line indented with a tab (libyaml's own message for it is cryptic).
     private static func leadingTabLine(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        // Most documents have no tab at all.
+        guard let base = bytes.baseAddress, memchr(base, Int32(UInt8(ascii: "\t")), bytes.count) != nil else { return nil }
         var line = 1
         var inIndent = true
         for byte in bytes {

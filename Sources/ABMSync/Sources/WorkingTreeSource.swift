@@ -3,7 +3,7 @@ import Foundation
 
 /// Reads plan files from a folder on disk (the working tree). Symbolic links are refused: a plan
 /// repository holds regular files only, and a link could point outside it.
-public struct WorkingTreeSource: WorkspaceSource {
+public struct WorkingTreeSource: ConcurrentWorkspaceSource {
     public let root: String
     public var label: String { "working tree" }
 
@@ -19,24 +19,94 @@ public struct WorkingTreeSource: WorkspaceSource {
     public func fingerprints(racyWindow: Int = 2) -> [String: String] {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        func nanoseconds(_ time: timespec) -> Int { time.tv_sec * 1_000_000_000 + time.tv_nsec }
-        let settled = nanoseconds(now) - racyWindow * 1_000_000_000
+        let settled = Self.nanoseconds(now) - racyWindow * 1_000_000_000
         var result: [String: String] = [:]
-        func add(_ path: String) {
+        for path in [WorkspaceFile.policy, WorkspaceFile.team, WorkspaceFile.accounts] {
             var info = stat()
-            guard lstat(root + "/" + path, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
-                nanoseconds(info.st_mtim) < settled, nanoseconds(info.st_ctim) < settled
-            else { return }
-            result[path] =
-                "stat:\(info.st_dev):\(info.st_ino):\(info.st_size):\(info.st_mode):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)"
+            if lstat(root + "/" + path, &info) == 0, let fingerprint = Self.fingerprint(info, settledBefore: settled) {
+                result[path] = fingerprint
+            }
         }
-        for path in [WorkspaceFile.policy, WorkspaceFile.team, WorkspaceFile.accounts] { add(path) }
+        // The files `list` gives, each looked up from its open folder rather than from the root,
+        // on all cores (a stat costs microseconds in the kernel, and there may be tens of thousands).
+        var folders: [OpaquePointer] = []
+        defer { for folder in folders { closedir(folder) } }
+        var files: [(folder: Int32, name: String, path: String)] = []
         for kind in Plan.Kind.allCases {
-            guard let names = try? list(kind.folder) else { continue }
-            result.reserveCapacity(result.count + names.count)
-            for name in names where name.hasSuffix(".md") { add(kind.folder + "/" + name) }
+            let folder = root + "/" + kind.folder
+            var info = stat()
+            guard lstat(folder, &info) == 0, info.st_mode & S_IFMT != S_IFLNK, let directory = opendir(folder) else {
+                continue
+            }
+            folders.append(directory)
+            while let entry = readdir(directory) {
+                let name = Self.name(of: entry)
+                guard !name.hasPrefix("."), name.hasSuffix(".md") else { continue }
+                files.append((dirfd(directory), name, kind.folder + "/" + name))
+            }
+        }
+        let fingerprints = Parallel.map(files, chunkSize: 256) { file -> String? in
+            var info = stat()
+            guard fstatat(file.folder, file.name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+            return Self.fingerprint(info, settledBefore: settled)
+        }
+        result.reserveCapacity(result.count + files.count)
+        for (file, fingerprint) in zip(files, fingerprints) {
+            if let fingerprint { result[file.path] = fingerprint }
         }
         return result
+    }
+
+    private static func nanoseconds(_ time: timespec) -> Int { time.tv_sec * 1_000_000_000 + time.tv_nsec }
+
+    /// The fingerprint of a regular file that has not changed since `settled` (nanoseconds).
+    private static func fingerprint(_ info: stat, settledBefore settled: Int) -> String? {
+        guard info.st_mode & S_IFMT == S_IFREG, nanoseconds(info.st_mtim) < settled, nanoseconds(info.st_ctim) < settled
+        else { return nil }
+        return fingerprint(info)
+    }
+
+    /// `stat:<device>:<inode>:<size>:<mode>:<mtime s>.<ns>:<ctime s>.<ns>`, written digit by digit
+    /// (interpolating seven numbers cost more than the `lstat`).
+    static func fingerprint(_ info: stat) -> String {
+        String(unsafeUninitializedCapacity: 192) { buffer in
+            var count = 0
+            func put(_ byte: UInt8) {
+                buffer[count] = byte
+                count += 1
+            }
+            func number<Value: BinaryInteger>(_ value: Value) {
+                if value < 0 { put(UInt8(ascii: "-")) }
+                var magnitude = UInt64(value.magnitude)
+                let start = count
+                repeat {
+                    put(UInt8(ascii: "0") + UInt8(magnitude % 10))
+                    magnitude /= 10
+                } while magnitude > 0
+                buffer[start..<count].reverse()
+            }
+            for byte in "stat".utf8 { put(byte) }
+            for value in [UInt64(info.st_dev), UInt64(info.st_ino)] {
+                put(UInt8(ascii: ":"))
+                number(value)
+            }
+            put(UInt8(ascii: ":"))
+            number(info.st_size)
+            put(UInt8(ascii: ":"))
+            number(info.st_mode)
+            for time in [info.st_mtim, info.st_ctim] {
+                put(UInt8(ascii: ":"))
+                number(time.tv_sec)
+                put(UInt8(ascii: "."))
+                number(time.tv_nsec)
+            }
+            return count
+        }
+    }
+
+    /// A directory entry's name (bytes that are not UTF-8 are replaced, as `list` does).
+    private static func name(of entry: UnsafeMutablePointer<dirent>) -> String {
+        withUnsafeBytes(of: entry.pointee.d_name) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
     }
 
     public func read(_ path: String) throws(SourceError) -> [UInt8]? {
@@ -92,9 +162,7 @@ public struct WorkingTreeSource: WorkspaceSource {
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
+            let name = Self.name(of: entry)
             if name == "." || name == ".." || name.hasPrefix(".") { continue }
             names.append(name)
         }
