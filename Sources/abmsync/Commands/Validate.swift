@@ -5,6 +5,7 @@ import ArgumentParser
 extension AbmsyncCommand {
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "validate",
             abstract: "Check every plan against the format and your team's policy.",
             discussion: """
                 Reports each problem as 'file:line:col: error|warning[rule]: what — why — how to fix'. \
