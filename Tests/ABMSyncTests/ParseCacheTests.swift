@@ -249,7 +249,7 @@ extension ParseCacheTests {
         Thread.sleep(forTimeInterval: 2.2)
         #expect(try ValidateUseCase.run(at: root, scope: .workingTree, today: today).findings == fresh.findings)
         let cached = ParseCacheStore.read(cachePath).parses
-        #expect(cached.keys.contains("accounts/acme.md") && cached.keys.contains("accounts.yaml"))
+        #expect(cached.paths.contains("accounts/acme.md") && cached.paths.contains("accounts.yaml"))
 
         // Same size, new content: the plan id no longer matches its file name.
         let edited = ParseCacheTests.plan("acme").replacingOccurrences(of: "account: acme", with: "account: acmx")

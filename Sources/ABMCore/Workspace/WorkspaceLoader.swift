@@ -175,6 +175,8 @@ public struct WorkspaceLoader {
         // Sources are not thread-safe (a libgit2 repository, a folder): files are read here, one
         // batch at a time so memory stays bounded, and the pure work (decoding, YAML, Markdown) runs
         // on all cores. Results are taken in path order, so findings come out as in a serial run.
+        // Plans are looked up in path order, the order of the records: each is found at once.
+        var cursor = ParseReuse.Cursor()
         var start = 0
         while start < paths.count {
             let batch = paths[start..<min(start + Self.planBatchSize, paths.count)]
@@ -186,9 +188,7 @@ public struct WorkspaceLoader {
             var slots: [(path: String, record: FileParse?)] = []
             slots.reserveCapacity(batch.count)
             for (path, kind) in batch {
-                if let reuse, let now = reuse.fingerprints[path], let earlier = reuse.previous[path],
-                    earlier.fingerprint == now
-                {
+                if let earlier = reuse?.unchanged(path, cursor: &cursor) {
                     present.insert(path)
                     slots.append((path, earlier))
                     continue
