@@ -107,7 +107,9 @@ public struct WorkspaceLoader {
     /// parsed now or, when its fingerprint matches, the earlier record (left encoded).
     public struct Files {
         public enum PlanFile {
-            case parsed(String, PlanInput.Loaded)
+            // Boxed: a plan's facts are large, and the 10,000 `.record`s of a warm run need not each
+            // take their room.
+            indirect case parsed(String, PlanInput.Loaded)
             case record(String, FileParse)
         }
 
@@ -170,6 +172,7 @@ public struct WorkspaceLoader {
             for name in names.sorted() where name.hasSuffix(".md") { paths.append(("\(kind.folder)/\(name)", kind)) }
         }
         records.reserveCapacity(reuse == nil ? 0 : paths.count + 1)
+        present.reserveCapacity(present.count + paths.count)
         var plans: [Files.PlanFile] = []
         plans.reserveCapacity(paths.count)
         // Sources are not thread-safe (a libgit2 repository, a folder): files are read here, one
@@ -185,19 +188,19 @@ public struct WorkspaceLoader {
             inputs.reserveCapacity(batch.count)
             // Per file in the batch: its path and an earlier record, or nil to take the next freshly
             // parsed one.
-            var slots: [(path: String, record: FileParse?)] = []
+            var slots: [PlanSlot] = []
             slots.reserveCapacity(batch.count)
             for (path, kind) in batch {
                 if let earlier = reuse?.unchanged(path, cursor: &cursor) {
                     present.insert(path)
-                    slots.append((path, earlier))
+                    slots.append(PlanSlot(path: path, record: earlier))
                     continue
                 }
                 do {
                     guard let bytes = try source.read(path) else { continue }
                     present.insert(path)
                     inputs.append(PlanInput(path: path, kind: kind, bytes: bytes))
-                    slots.append((path, nil))
+                    slots.append(PlanSlot(path: path, record: nil))
                 } catch {
                     findings.append(Self.finding(error))
                 }
@@ -241,6 +244,14 @@ public struct WorkspaceLoader {
 
     /// Plans read ahead of parsing: enough to keep every core busy, few enough to bound memory.
     static let planBatchSize = 2048
+
+    /// A plan of a batch: its path and its earlier record, or nil to take the next freshly parsed
+    /// one. (A struct, not a tuple: tuples holding a `FileParse` are copied through the runtime's
+    /// generic value witnesses, which cost more than the rest of a reused plan's work.)
+    private struct PlanSlot {
+        var path: String
+        var record: FileParse?
+    }
 
     // MARK: - Files
 
