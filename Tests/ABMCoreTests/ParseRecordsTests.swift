@@ -2,8 +2,9 @@ import Testing
 
 @testable import ABMCore
 
-/// The parse cache's records are looked up in the cache's bytes (`ParseRecords`): they must answer
-/// exactly as the dictionary they replace, and damaged bytes must never crash a run.
+/// The parse cache's records are looked up in the cache's bytes (`ParseRecords`) and the files'
+/// fingerprints in a sorted table (`FileFingerprints`): both must answer exactly as the dictionaries
+/// they replace, and damaged bytes must never crash a run.
 @Suite struct ParseRecordsTests {
     static let files: [String: String] = [
         "abmsync.yaml": "version: 1\n",
@@ -113,6 +114,36 @@ import Testing
                 damaged[position] ^= flip
                 use(damaged)
             }
+        }
+    }
+
+    @Test func fingerprintsAnswerAsTheirDictionary() {
+        let dictionary = [
+            "team.yaml": "t", "abmsync.yaml": "p", "accounts.yaml": "l", "accounts/b.md": "2", "accounts/a.md": "1",
+            "accounts/é.md": "3", "accounts/z.md": "", "clusters/c.md": "stat:1:2:3:4:5.6:7.8", "accounts/a.mdx": "4",
+        ]
+        let table = FileFingerprints(dictionary)
+        #expect(table.count == dictionary.count)
+        #expect(table.paths == dictionary.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+        for (path, fingerprint) in dictionary { #expect(table[path] == fingerprint, "\(path)") }
+        for absent in ["", "accounts", "accounts/", "accounts/c.md", "zzz", "Team.yaml"] { #expect(table[absent] == nil) }
+        #expect(FileFingerprints().isEmpty && FileFingerprints()["team.yaml"] == nil)
+
+        // In order, out of order, a path given twice (the last one counts).
+        var builder = FileFingerprints.Builder(capacity: 4, length: 1)
+        for (path, fingerprint) in [("b", "1"), ("a", "2"), ("c", "3"), ("b", "4"), ("a", "5")] { builder.add(path, fingerprint) }
+        let built = builder.build()
+        #expect(built.paths == ["a", "b", "c"])
+        #expect(built["a"] == "5" && built["b"] == "4" && built["c"] == "3")
+        var sorted = FileFingerprints.Builder()
+        sorted.add("a") { $0.append(contentsOf: "x".utf8) }
+        sorted.add("b", "y")
+        #expect(sorted.build().paths == ["a", "b"] && sorted.build()["a"] == "x")
+
+        var hint = 0
+        for path in table.paths + dictionary.keys.shuffled() + ["nope"] + table.paths.reversed() {
+            let position = table.position(of: path, hint: &hint)
+            #expect(position.map { String(decoding: table.fingerprint(at: $0), as: UTF8.self) } == dictionary[path])
         }
     }
 }

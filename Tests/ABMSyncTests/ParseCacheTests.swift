@@ -215,7 +215,7 @@ extension ParseCacheTests {
         let repository = try PlanRepository.locate(from: root)
         let head = try #require(try repository.git.headCommitID())
         let source = try CommitSource(repository: repository.git, commit: head)
-        #expect(Set(source.fingerprints.keys).isSuperset(of: ["accounts.yaml", "accounts/acme.md", "team.yaml"]))
+        #expect(Set(source.fingerprints.paths).isSuperset(of: ["accounts.yaml", "accounts/acme.md", "team.yaml"]))
         let cachePath = ParseCacheStore.path(gitDirectory: repository.git.gitDirectory)
         let first = ValidateUseCase.cachedOutcome(source, fingerprints: source.fingerprints, cachePath: cachePath, today: today)
         let second = ValidateUseCase.cachedOutcome(source, fingerprints: source.fingerprints, cachePath: cachePath, today: today)

@@ -98,7 +98,7 @@ public enum CachedValidation {
 
     /// The digest of every input of the cross-file rules, or nil when some input has no fingerprint
     /// (then the rules always run).
-    static func signature(of files: WorkspaceLoader.Files, fingerprints: [String: String], validator: Validator)
+    static func signature(of files: WorkspaceLoader.Files, fingerprints: FileFingerprints, validator: Validator)
         -> UInt64?
     {
         guard files.listedEverything else { return nil }

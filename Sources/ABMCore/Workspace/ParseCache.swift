@@ -152,29 +152,31 @@ public struct StableHash {
 public struct ParseReuse: Sendable {
     /// The current content's fingerprint for files whose content is known without reading them.
     /// A file without one is always read and parsed.
-    public var fingerprints: [String: String]
+    public var fingerprints: FileFingerprints
     /// Earlier results by path.
     public var previous: ParseRecords
 
-    public init(fingerprints: [String: String], previous: ParseRecords) {
+    public init(fingerprints: FileFingerprints, previous: ParseRecords) {
         self.fingerprints = fingerprints
         self.previous = previous
     }
 
     public init(fingerprints: [String: String], previous: [String: FileParse]) {
-        self.init(fingerprints: fingerprints, previous: ParseRecords(previous))
+        self.init(fingerprints: FileFingerprints(fingerprints), previous: ParseRecords(previous))
     }
 
-    /// Where the previous look-up ended in the records: asking in path order, each look-up is one
-    /// comparison.
+    /// Where the previous look-up ended in both tables: asking in path order, each look-up is one
+    /// comparison per table.
     struct Cursor {
+        var fingerprint = 0
         var record = 0
     }
 
     /// The earlier record for `path` when the file's content is unchanged.
     func unchanged(_ path: String, cursor: inout Cursor) -> FileParse? {
-        guard let now = fingerprints[path], let earlier = previous.record(for: path, hint: &cursor.record),
-            earlier.hasFingerprint(Array(now.utf8)[...])
+        guard let position = fingerprints.position(of: path, hint: &cursor.fingerprint),
+            let earlier = previous.record(for: path, hint: &cursor.record),
+            earlier.hasFingerprint(fingerprints.fingerprint(at: position))
         else { return nil }
         return earlier
     }

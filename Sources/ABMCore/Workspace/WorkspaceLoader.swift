@@ -178,7 +178,8 @@ public struct WorkspaceLoader {
         // Sources are not thread-safe (a libgit2 repository, a folder): files are read here, one
         // batch at a time so memory stays bounded, and the pure work (decoding, YAML, Markdown) runs
         // on all cores. Results are taken in path order, so findings come out as in a serial run.
-        // Plans are looked up in path order, the order of the records: each is found at once.
+        // Plans are looked up in path order, the order of the fingerprints and records: each is
+        // found at once.
         var cursor = ParseReuse.Cursor()
         var start = 0
         while start < paths.count {

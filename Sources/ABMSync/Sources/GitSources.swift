@@ -14,20 +14,25 @@ public struct CommitSource: WorkspaceSource {
     }
 
     /// The blob id of every regular plan data file, by path (from the tree listings; no blob is read).
-    public var fingerprints: [String: String] {
-        var result: [String: String] = [:]
-        for path in [WorkspaceFile.policy, WorkspaceFile.team, WorkspaceFile.accounts] {
+    public var fingerprints: FileFingerprints {
+        var result = FileFingerprints.Builder()
+        func add(_ path: String) {
             if let entry = try? repository.treeEntry(at: path, inTree: treeID), entry.kind == .blob, entry.mode & 0o170000 == 0o100000 {
-                result[path] = entry.id.hex
+                result.add(path) { entry.id.appendHex(to: &$0) }
             }
         }
+        // In byte order (abmsync.yaml, accounts.yaml, accounts/…, clusters/…, programs/…,
+        // team.yaml), so the table needs no sorting.
+        add(WorkspaceFile.policy)
+        add(WorkspaceFile.accounts)
         for kind in Plan.Kind.allCases {
             for entry in (try? repository.treeEntries(treeID, under: kind.folder)) ?? []
             where entry.kind == .blob && entry.mode & 0o170000 == 0o100000 && entry.name.hasSuffix(".md") {
-                result[entry.path] = entry.id.hex
+                result.add(entry.path) { entry.id.appendHex(to: &$0) }
             }
         }
-        return result
+        add(WorkspaceFile.team)
+        return result.build()
     }
 
     public func read(_ path: String) throws(SourceError) -> [UInt8]? {
@@ -92,14 +97,13 @@ public struct StagedSource: WorkspaceSource {
     }
 
     /// The blob id of every regular plan data file, by path: what its content is, without reading it.
-    public var fingerprints: [String: String] {
-        var result: [String: String] = [:]
-        result.reserveCapacity(entries.count)
+    public var fingerprints: FileFingerprints {
+        var result = FileFingerprints.Builder(capacity: entries.count, length: 40)
         // `entries` holds only plan data (and other files of the plan folders, which are never asked for).
         for (path, entry) in entries where entry.mode & 0o170000 == 0o100000 {
-            result[path] = entry.id.hex
+            result.add(path) { entry.id.appendHex(to: &$0) }
         }
-        return result
+        return result.build()
     }
 
     public func read(_ path: String) throws(SourceError) -> [UInt8]? {

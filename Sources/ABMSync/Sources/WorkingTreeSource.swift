@@ -16,27 +16,27 @@ public struct WorkingTreeSource: WorkspaceSource {
     /// files without reading them. Files changed in the last `racyWindow` seconds get none, so they
     /// are always read: an edit within the file system's timestamp granularity of the previous
     /// run cannot pass for the old content.
-    public func fingerprints(racyWindow: Int = 2) -> [String: String] {
+    public func fingerprints(racyWindow: Int = 2) -> FileFingerprints {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         func nanoseconds(_ time: timespec) -> Int { time.tv_sec * 1_000_000_000 + time.tv_nsec }
         let settled = nanoseconds(now) - racyWindow * 1_000_000_000
-        var result: [String: String] = [:]
+        var result = FileFingerprints.Builder()
         func add(_ path: String) {
             var info = stat()
             guard lstat(root + "/" + path, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
                 nanoseconds(info.st_mtim) < settled, nanoseconds(info.st_ctim) < settled
             else { return }
-            result[path] =
-                "stat:\(info.st_dev):\(info.st_ino):\(info.st_size):\(info.st_mode):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)"
+            result.add(
+                path,
+                "stat:\(info.st_dev):\(info.st_ino):\(info.st_size):\(info.st_mode):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)")
         }
         for path in [WorkspaceFile.policy, WorkspaceFile.team, WorkspaceFile.accounts] { add(path) }
         for kind in Plan.Kind.allCases {
             guard let names = try? list(kind.folder) else { continue }
-            result.reserveCapacity(result.count + names.count)
             for name in names where name.hasSuffix(".md") { add(kind.folder + "/" + name) }
         }
-        return result
+        return result.build()
     }
 
     public func read(_ path: String) throws(SourceError) -> [UInt8]? {

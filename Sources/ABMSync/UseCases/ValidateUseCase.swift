@@ -51,7 +51,7 @@ public enum ValidateUseCase {
     /// their inputs changed (`CachedValidation`). Same findings as a full run; the cache is updated
     /// when anything was redone.
     public static func cachedReport(
-        _ source: some WorkspaceSource, fingerprints: [String: String], gitDirectory: String, today: PlanDate,
+        _ source: some WorkspaceSource, fingerprints: FileFingerprints, gitDirectory: String, today: PlanDate,
         lastStageChange: [String: PlanDate] = [:]
     ) -> ValidationReport {
         cachedReport(
@@ -60,7 +60,7 @@ public enum ValidateUseCase {
     }
 
     static func cachedReport(
-        _ source: some WorkspaceSource, fingerprints: [String: String], cachePath: String, today: PlanDate,
+        _ source: some WorkspaceSource, fingerprints: FileFingerprints, cachePath: String, today: PlanDate,
         lastStageChange: [String: PlanDate] = [:]
     ) -> ValidationReport {
         cachedOutcome(source, fingerprints: fingerprints, cachePath: cachePath, today: today, lastStageChange: lastStageChange)
@@ -69,7 +69,7 @@ public enum ValidateUseCase {
 
     /// `cachedReport` with what it reused and redid.
     static func cachedOutcome(
-        _ source: some WorkspaceSource, fingerprints: [String: String], cachePath: String, today: PlanDate,
+        _ source: some WorkspaceSource, fingerprints: FileFingerprints, cachePath: String, today: PlanDate,
         lastStageChange: [String: PlanDate] = [:]
     ) -> CachedValidation.Outcome {
         let previous = ParseCacheStore.read(cachePath)
