@@ -146,4 +146,12 @@ import Testing
             #expect(position.map { String(decoding: table.fingerprint(at: $0), as: UTF8.self) } == dictionary[path])
         }
     }
+
+    @Test(arguments: [
+        "a.md", ".md", "md", "", "a.MD", "a.md.txt", "a.mdx", "é.md", "e\u{301}.md", "x\u{0600}.md", "\u{200D}.md",
+        "a.md\u{301}", "a.m\u{301}d", "accounts/acme.md", "日本.md",
+    ])
+    func planExtensionAsHasSuffixSaysIt(_ name: String) {
+        #expect(WorkspaceFile.hasPlanExtension(name) == name.hasSuffix(".md"))
+    }
 }

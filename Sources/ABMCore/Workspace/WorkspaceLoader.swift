@@ -161,15 +161,15 @@ public struct WorkspaceLoader {
         }
         var paths: [(path: String, kind: Plan.Kind)] = []
         for kind in Plan.Kind.allCases {
-            let names: [String]
+            let folderPaths: [String]
             do {
-                names = try source.list(kind.folder)
+                folderPaths = try source.paths(in: kind.folder)
             } catch {
                 findings.append(Self.finding(error))
                 listedEverything = false
                 continue
             }
-            for name in names.sorted() where name.hasSuffix(".md") { paths.append(("\(kind.folder)/\(name)", kind)) }
+            for path in folderPaths.sorted() where WorkspaceFile.hasPlanExtension(path) { paths.append((path, kind)) }
         }
         records.reserveCapacity(reuse == nil ? 0 : paths.count + 1)
         present.reserveCapacity(present.count + paths.count)
