@@ -6,7 +6,8 @@ import Testing
 
 @testable import ABMSync
 
-/// What the sources list and fingerprint: the staged source against `git ls-files`.
+/// What the sources list and fingerprint: the staged source against `git ls-files`, the working
+/// tree with its plan folders listed once against listing them on every call.
 @Suite(.serialized) struct SourceTests {
     init() { GitIsolation.apply() }
 
@@ -59,5 +60,44 @@ import Testing
         #expect(try source.read("accounts/café.md") == Array("# Café\n".utf8))
         #expect(try source.read("accounts/missing.md") == nil)
         #expect(throws: SourceError.self) { try source.read("accounts/link.md") }
+    }
+
+    @Test func listingThePlanFoldersOnceChangesNothing() throws {
+        let temp = TemporaryDirectory()
+        let root = try repository(temp)
+        // A plan folder that is a symbolic link cannot be listed, either way.
+        try FileManager.default.removeItem(atPath: temp.file("plans/programs"))
+        try FileManager.default.createSymbolicLink(atPath: temp.file("plans/programs"), withDestinationPath: "clusters")
+        let everyCall = WorkingTreeSource(root: root)
+        let once = everyCall.listingPlanFolders()
+        for folder in ["accounts", "clusters", "programs", "other", "missing"] {
+            let a = Result(catching: { () throws(SourceError) -> [String] in try everyCall.list(folder) })
+            let b = Result(catching: { () throws(SourceError) -> [String] in try once.list(folder) })
+            #expect(a == b, "\(folder)")
+            let c = Result(catching: { () throws(SourceError) -> [String] in try everyCall.paths(in: folder) })
+            let d = Result(catching: { () throws(SourceError) -> [String] in try once.paths(in: folder) })
+            #expect(c == d, "\(folder)")
+        }
+        // Folders too (a folder named like a plan is reported), hidden files not.
+        #expect(
+            try once.paths(in: "accounts") == [
+                "accounts/acme.md", "accounts/café.md", "accounts/link.md", "accounts/notes.txt", "accounts/sub",
+            ])
+
+        let a = everyCall.fingerprints(racyWindow: 0)
+        let b = once.fingerprints(racyWindow: 0)
+        #expect(a.paths == b.paths)
+        #expect(a.paths.allSatisfy { a[$0] == b[$0] })
+        // Regular plan data only: no link, no other file, nothing deeper.
+        #expect(Set(a.paths) == ["abmsync.yaml", "team.yaml", "accounts.yaml", "accounts/acme.md", "accounts/café.md", "clusters/fintech.md"])
+        // The stat data, as it always was written.
+        var info = stat()
+        #expect(lstat(temp.file("plans/accounts/café.md"), &info) == 0)
+        #expect(
+            a["accounts/café.md"]
+                == "stat:\(info.st_dev):\(info.st_ino):\(info.st_size):\(info.st_mode):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)"
+        )
+        // Files changed within the racy window get none.
+        #expect(once.fingerprints(racyWindow: 3600).isEmpty)
     }
 }

@@ -5,10 +5,25 @@ import Foundation
 /// repository holds regular files only, and a link could point outside it.
 public struct WorkingTreeSource: WorkspaceSource {
     public let root: String
+    /// The plan folders' paths (or why a folder cannot be listed), when `listingPlanFolders()` took
+    /// them: the folders are then read once, however often they are asked for.
+    private var planFolders: [String: Result<[String], SourceError>] = [:]
     public var label: String { "working tree" }
 
     public init(root: String) {
         self.root = root.hasSuffix("/") ? String(root.dropLast()) : root
+    }
+
+    /// This source with every plan folder listed now, once: `fingerprints` and the loader then see
+    /// the same files, and a run reads each folder (10,000 entries) once instead of twice.
+    public func listingPlanFolders() -> WorkingTreeSource {
+        var copy = self
+        for kind in Plan.Kind.allCases {
+            copy.planFolders[kind.folder] = Result(catching: { () throws(SourceError) -> [String] in
+                try listFolder(kind.folder).map { kind.folder + "/" + $0 }
+            })
+        }
+        return copy
     }
 
     /// A fingerprint for every regular plan data file from its stat data (device, inode, size, mode,
@@ -22,21 +37,58 @@ public struct WorkingTreeSource: WorkspaceSource {
         func nanoseconds(_ time: timespec) -> Int { time.tv_sec * 1_000_000_000 + time.tv_nsec }
         let settled = nanoseconds(now) - racyWindow * 1_000_000_000
         var result = FileFingerprints.Builder()
-        func add(_ path: String) {
-            var info = stat()
-            guard lstat(root + "/" + path, &info) == 0, info.st_mode & S_IFMT == S_IFREG,
-                nanoseconds(info.st_mtim) < settled, nanoseconds(info.st_ctim) < settled
+        func add(_ path: String, _ info: stat) {
+            guard info.st_mode & S_IFMT == S_IFREG, nanoseconds(info.st_mtim) < settled, nanoseconds(info.st_ctim) < settled
             else { return }
-            result.add(
-                path,
-                "stat:\(info.st_dev):\(info.st_ino):\(info.st_size):\(info.st_mode):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)")
+            // "stat:dev:ino:size:mode:mtime:ctime", written digit by digit: this runs for every file.
+            result.add(path) { text in
+                func field(_ separator: Unicode.Scalar, _ value: Int) {
+                    text.append(UInt8(ascii: separator))
+                    Self.appendDecimal(value, to: &text)
+                }
+                text.append(contentsOf: "stat".utf8)
+                field(":", Int(bitPattern: UInt(info.st_dev)))
+                field(":", Int(bitPattern: UInt(info.st_ino)))
+                field(":", Int(info.st_size))
+                field(":", Int(info.st_mode))
+                field(":", info.st_mtim.tv_sec)
+                field(".", info.st_mtim.tv_nsec)
+                field(":", info.st_ctim.tv_sec)
+                field(".", info.st_ctim.tv_nsec)
+            }
         }
-        for path in [WorkspaceFile.policy, WorkspaceFile.team, WorkspaceFile.accounts] { add(path) }
+        let rootFolder = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard rootFolder >= 0 else { return result.build() }
+        defer { close(rootFolder) }
+        var info = stat()
+        func addIfRegular(_ path: String) {
+            if fstatat(rootFolder, path, &info, AT_SYMLINK_NOFOLLOW) == 0 { add(path, info) }
+        }
+        // In byte order (abmsync.yaml, accounts.yaml, accounts/…, clusters/…, programs/…,
+        // team.yaml), so the table needs no sorting.
+        addIfRegular(WorkspaceFile.policy)
+        addIfRegular(WorkspaceFile.accounts)
         for kind in Plan.Kind.allCases {
-            guard let names = try? list(kind.folder) else { continue }
-            for name in names where name.hasSuffix(".md") { add(kind.folder + "/" + name) }
+            guard let paths = try? paths(in: kind.folder) else { continue }
+            for path in paths where WorkspaceFile.hasPlanExtension(path) { addIfRegular(path) }
         }
+        addIfRegular(WorkspaceFile.team)
         return result.build()
+    }
+
+    /// Appends `value` in decimal.
+    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var rest = value.magnitude
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+        }
     }
 
     public func read(_ path: String) throws(SourceError) -> [UInt8]? {
@@ -80,6 +132,17 @@ public struct WorkingTreeSource: WorkspaceSource {
     }
 
     public func list(_ folder: String) throws(SourceError) -> [String] {
+        if let listed = planFolders[folder] { return try listed.get().map { String($0.dropFirst(folder.count + 1)) } }
+        return try listFolder(folder)
+    }
+
+    public func paths(in folder: String) throws(SourceError) -> [String] {
+        if let listed = planFolders[folder] { return try listed.get() }
+        return try listFolder(folder).map { folder + "/" + $0 }
+    }
+
+    /// The names in `folder`, read now.
+    private func listFolder(_ folder: String) throws(SourceError) -> [String] {
         let full = root + "/" + folder
         var info = stat()
         guard lstat(full, &info) == 0 else { return [] }

@@ -22,7 +22,7 @@ public enum ValidateUseCase {
                 return report(for: WorkspaceLoader.load(from: WorkingTreeSource(root: path)), today: today)
             }
             let repository = try PlanRepository.locate(from: path)
-            let source = WorkingTreeSource(root: repository.root)
+            let source = WorkingTreeSource(root: repository.root).listingPlanFolders()
             return cachedReport(
                 source, fingerprints: source.fingerprints(), cachePath: ParseCacheStore.path(
                     gitDirectory: repository.git.gitDirectory, workingTree: true), today: today)
