@@ -263,3 +263,24 @@ extension ParseCacheTests {
         #expect(report.renderText() == cold.renderText())
     }
 }
+
+extension ParseCacheTests {
+    /// The command line leaves what a run built for the operating system to take back
+    /// (`freeingMemory: false`); the report is the same.
+    @Test func aRunThatLeavesItsMemoryReportsTheSame() throws {
+        let temp = TemporaryDirectory()
+        let root = temp.file("plans")
+        _ = try Initializer.run(at: root, remote: nil, executable: "/bin/true")
+        temp.write("plans/accounts.yaml", "accounts:\n  acme:\n    name: Acme\n    tier: 1\n    ae: nobody\n")
+        temp.write("plans/accounts/acme.md", Self.plan("acme"))
+        GitCLI.run(["add", "-A"], in: root)
+        GitCLI.run(["commit", "-q", "--no-verify", "-m", "plans"], in: root)
+        for scope in [ValidationScope.workingTree, .staged, .revision("HEAD")] {
+            let freed = try ValidateUseCase.run(at: root, scope: scope, today: today)
+            let left = try ValidateUseCase.run(at: root, scope: scope, today: today, freeingMemory: false)
+            #expect(!freed.findings.isEmpty)
+            #expect(left.findings == freed.findings, "\(scope)")
+            #expect(left.renderText() == freed.renderText(), "\(scope)")
+        }
+    }
+}

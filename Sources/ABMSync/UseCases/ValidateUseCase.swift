@@ -12,7 +12,14 @@ public enum ValidationScope: Sendable, Equatable {
 
 /// `abmsync validate`: reads the workspace from the chosen snapshot and checks it.
 public enum ValidateUseCase {
-    public static func run(at path: String, scope: ValidationScope, today: PlanDate) throws(AbmsyncError) -> ValidationReport {
+    /// - Parameter freeingMemory: false for a process that ends right after (the command line): what
+    ///   the run built (the repository with its index, the copy of the index, the parse records) is
+    ///   then left to the operating system, which takes the whole process back at once, instead of
+    ///   being freed one object at a time; at 10,000 plans that is about 5% of a warm
+    ///   `validate --staged`. (Compilers do the same with their syntax trees: clang's -disable-free.)
+    public static func run(at path: String, scope: ValidationScope, today: PlanDate, freeingMemory: Bool = true)
+        throws(AbmsyncError) -> ValidationReport
+    {
         switch scope {
         case .workingTree:
             // A plan folder outside git can still be validated from its files.
@@ -23,14 +30,20 @@ public enum ValidateUseCase {
             }
             let repository = try PlanRepository.locate(from: path)
             let source = WorkingTreeSource(root: repository.root).listingPlanFolders()
-            return cachedReport(
+            let outcome = cachedOutcome(
                 source, fingerprints: source.fingerprints(), cachePath: ParseCacheStore.path(
                     gitDirectory: repository.git.gitDirectory, workingTree: true), today: today)
+            if !freeingMemory { ProcessMemory.keepUntilExit((repository, outcome)) }
+            return outcome.report
         case .staged:
             let repository = try PlanRepository.locate(from: path)
             do {
                 let source = try StagedSource(repository: repository.git)
-                return cachedReport(source, fingerprints: source.fingerprints, gitDirectory: repository.git.gitDirectory, today: today)
+                let outcome = cachedOutcome(
+                    source, fingerprints: source.fingerprints,
+                    cachePath: ParseCacheStore.path(gitDirectory: repository.git.gitDirectory), today: today)
+                if !freeingMemory { ProcessMemory.keepUntilExit((repository, source, outcome)) }
+                return outcome.report
             } catch {
                 throw .git(error)
             }
@@ -39,7 +52,11 @@ public enum ValidateUseCase {
             do {
                 let commit = try repository.git.resolveCommit(revision)
                 let source = try CommitSource(repository: repository.git, commit: commit)
-                return cachedReport(source, fingerprints: source.fingerprints, gitDirectory: repository.git.gitDirectory, today: today)
+                let outcome = cachedOutcome(
+                    source, fingerprints: source.fingerprints,
+                    cachePath: ParseCacheStore.path(gitDirectory: repository.git.gitDirectory), today: today)
+                if !freeingMemory { ProcessMemory.keepUntilExit((repository, source, outcome)) }
+                return outcome.report
             } catch {
                 throw .git(error, hint: error.code == .notFound ? "check the revision name with 'git log --oneline'" : nil)
             }

@@ -33,7 +33,8 @@ extension AbmsyncCommand {
 
         func run() throws {
             let scope: ValidationScope = staged ? .staged : rev.map { .revision($0) } ?? .workingTree
-            let report = try ValidateUseCase.run(at: options.repository, scope: scope, today: Today.date)
+            let report = try ValidateUseCase.run(
+                at: options.repository, scope: scope, today: Today.date, freeingMemory: false)
             let output: String
             switch format {
             case .text: output = report.renderText()
