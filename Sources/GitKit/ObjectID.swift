@@ -20,14 +20,30 @@ public struct ObjectID: Hashable, Sendable, CustomStringConvertible {
         // Written straight into the string's storage: this runs for every file of an index.
         withUnsafeBytes(of: raw) { bytes in
             String(unsafeUninitializedCapacity: bytes.count * 2) { buffer in
-                let digits: StaticString = "0123456789abcdef"
-                let table = digits.utf8Start
-                for (index, byte) in bytes.enumerated() {
-                    buffer[index * 2] = table[Int(byte >> 4)]
-                    buffer[index * 2 + 1] = table[Int(byte & 0x0F)]
-                }
+                Self.writeHex(bytes, to: buffer)
                 return bytes.count * 2
             }
+        }
+    }
+
+    /// Appends the 40 hexadecimal digits of `hex` to `bytes` (as UTF-8), making no string.
+    public func appendHex(to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: raw) { raw in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: raw.count * 2) { digits in
+                Self.writeHex(raw, to: digits)
+                bytes.append(contentsOf: digits)
+            }
+        }
+    }
+
+    private static func writeHex(_ bytes: UnsafeRawBufferPointer, to buffer: UnsafeMutableBufferPointer<UInt8>) {
+        let digits: StaticString = "0123456789abcdef"
+        let table = digits.utf8Start
+        guard var out = buffer.baseAddress else { return }
+        for byte in bytes {
+            out[0] = table[Int(byte >> 4)]
+            out[1] = table[Int(byte & 0x0F)]
+            out += 2
         }
     }
 

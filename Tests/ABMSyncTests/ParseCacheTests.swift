@@ -215,7 +215,7 @@ extension ParseCacheTests {
         let repository = try PlanRepository.locate(from: root)
         let head = try #require(try repository.git.headCommitID())
         let source = try CommitSource(repository: repository.git, commit: head)
-        #expect(Set(source.fingerprints.keys).isSuperset(of: ["accounts.yaml", "accounts/acme.md", "team.yaml"]))
+        #expect(Set(source.fingerprints.paths).isSuperset(of: ["accounts.yaml", "accounts/acme.md", "team.yaml"]))
         let cachePath = ParseCacheStore.path(gitDirectory: repository.git.gitDirectory)
         let first = ValidateUseCase.cachedOutcome(source, fingerprints: source.fingerprints, cachePath: cachePath, today: today)
         let second = ValidateUseCase.cachedOutcome(source, fingerprints: source.fingerprints, cachePath: cachePath, today: today)
@@ -249,7 +249,7 @@ extension ParseCacheTests {
         Thread.sleep(forTimeInterval: 2.2)
         #expect(try ValidateUseCase.run(at: root, scope: .workingTree, today: today).findings == fresh.findings)
         let cached = ParseCacheStore.read(cachePath).parses
-        #expect(cached.keys.contains("accounts/acme.md") && cached.keys.contains("accounts.yaml"))
+        #expect(cached.paths.contains("accounts/acme.md") && cached.paths.contains("accounts.yaml"))
 
         // Same size, new content: the plan id no longer matches its file name.
         let edited = ParseCacheTests.plan("acme").replacingOccurrences(of: "account: acme", with: "account: acmx")
@@ -263,31 +263,25 @@ extension ParseCacheTests {
         #expect(report.renderText() == cold.renderText())
     }
 
-    /// Fingerprints are the stat data of exactly the files `list` gives (no hidden files, plans
-    /// only in the plan folders), written as they always were.
-    @Test func fingerprintsAreTheStatDataOfTheListedFiles() {
-        let temp = TemporaryDirectory()
-        for path in ["accounts/a.md", "accounts/.hidden.md", "accounts/notes.txt", "clusters/c.md", "team.yaml", "other/x.md"] {
-            temp.write("plans/" + path, "x")
-        }
-        let root = temp.file("plans")
-        // A negative window counts every file as settled.
-        let fingerprints = WorkingTreeSource(root: root).fingerprints(racyWindow: -60)
-        #expect(Set(fingerprints.keys) == ["accounts/a.md", "clusters/c.md", "team.yaml"])
-        for (path, fingerprint) in fingerprints {
-            var info = stat()
-            #expect(lstat(root + "/" + path, &info) == 0)
-            #expect(fingerprint == Self.interpolated(info))
-        }
-        var info = stat()
-        info.st_dev = 1
-        info.st_ino = .max
-        info.st_mtim = timespec(tv_sec: -5, tv_nsec: 7)
-        info.st_ctim = timespec(tv_sec: 0, tv_nsec: 999_999_999)
-        #expect(WorkingTreeSource.fingerprint(info) == Self.interpolated(info))
-    }
+}
 
-    static func interpolated(_ info: stat) -> String {
-        "stat:\(info.st_dev):\(info.st_ino):\(info.st_size):\(info.st_mode):\(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec):\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)"
+extension ParseCacheTests {
+    /// The command line leaves what a run built for the operating system to take back
+    /// (`freeingMemory: false`); the report is the same.
+    @Test func aRunThatLeavesItsMemoryReportsTheSame() throws {
+        let temp = TemporaryDirectory()
+        let root = temp.file("plans")
+        _ = try Initializer.run(at: root, remote: nil, executable: "/bin/true")
+        temp.write("plans/accounts.yaml", "accounts:\n  acme:\n    name: Acme\n    tier: 1\n    ae: nobody\n")
+        temp.write("plans/accounts/acme.md", Self.plan("acme"))
+        GitCLI.run(["add", "-A"], in: root)
+        GitCLI.run(["commit", "-q", "--no-verify", "-m", "plans"], in: root)
+        for scope in [ValidationScope.workingTree, .staged, .revision("HEAD")] {
+            let freed = try ValidateUseCase.run(at: root, scope: scope, today: today)
+            let left = try ValidateUseCase.run(at: root, scope: scope, today: today, freeingMemory: false)
+            #expect(!freed.findings.isEmpty)
+            #expect(left.findings == freed.findings, "\(scope)")
+            #expect(left.renderText() == freed.renderText(), "\(scope)")
+        }
     }
 }

@@ -1,5 +1,5 @@
 /// What the rules that look across files found last time, and the inputs they found it for.
-public struct ValidationMemo: Sendable {
+public struct ValidationMemo: Sendable, Equatable {
     /// A digest of every input of the cross-file rules: policy, team, accounts, each plan's facts,
     /// the date and the history used.
     public var signature: UInt64
@@ -422,7 +422,7 @@ public enum CachedValidation {
     }
 
     /// The units of this run and their inputs, or nil when some input has no fingerprint.
-    static func units(of files: WorkspaceLoader.Files, list: AccountList, fingerprints: [String: String], validator: Validator)
+    static func units(of files: WorkspaceLoader.Files, list: AccountList, fingerprints: FileFingerprints, validator: Validator)
         -> ValidationUnits?
     {
         guard files.listedEverything else { return nil }
@@ -494,7 +494,7 @@ public enum CachedValidation {
 
     /// The digest of every input of the cross-file rules, or nil when some input has no fingerprint
     /// (then the rules always run).
-    static func signature(of files: WorkspaceLoader.Files, fingerprints: [String: String], validator: Validator)
+    static func signature(of files: WorkspaceLoader.Files, fingerprints: FileFingerprints, validator: Validator)
         -> UInt64?
     {
         guard files.listedEverything else { return nil }

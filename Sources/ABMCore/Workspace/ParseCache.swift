@@ -4,7 +4,9 @@
 /// same `fingerprint`: a blob id, say) is exactly what parsing it again would give.
 ///
 /// What the file gives the cross-file rules (a plan's facts, the accounts) is kept encoded and
-/// decoded only when asked for: a run whose cross-file inputs did not change never needs it.
+/// decoded only when asked for: a run whose cross-file inputs did not change never needs it. A
+/// record read from the cache stays the cache's bytes (`ParseRecords`): a run that reuses thousands
+/// of them copies and decodes next to nothing.
 public struct FileParse: Sendable {
     public enum Result: Sendable {
         /// A plan file: its facts (nil when unusable) and the problems met reading and checking it.
@@ -13,52 +15,49 @@ public struct FileParse: Sendable {
         case accounts([Account], [Finding])
     }
 
-    /// Identifies the file's content without reading it (a blob id); any text the caller chooses.
-    public var fingerprint: String
+    /// The record as the cache holds it (`ParseCacheCodec` describes the layout), the bytes `body`
+    /// of `store`: a cache file mapped into memory, or the record's own bytes for a new parse.
+    /// (Few fields, as the loader keeps one per plan file: 10,000 of them, copied several times.)
+    private let store: ByteStore
+    private let body: Range<Int>
+    /// Where the payload (the facts or accounts) starts in `store`; it ends with the body.
+    private let payloadStart: Int
     /// The problems met reading the file and checking it on its own.
     public let findings: [Finding]
     /// A stable digest of what the file gives the cross-file rules: equal digests, equal inputs.
     public let digest: UInt64
     let isAccounts: Bool
-    /// The facts or accounts, encoded (`ParseCacheCodec`).
-    let payload: ArraySlice<UInt8>
-    /// The whole record as the cache held it, when it was read from there: written back as is.
-    var encoded: ArraySlice<UInt8>?
 
     public init(fingerprint: String, result: Result) {
-        self.fingerprint = fingerprint
-        var writer = ByteWriter()
+        var payload = ByteWriter()
+        let findings: [Finding]
+        let isAccounts: Bool
         switch result {
-        case .plan(let facts, let findings):
-            self.findings = findings
+        case .plan(let facts, let planFindings):
+            findings = planFindings
             isAccounts = false
             if let facts {
-                writer.byte(1)
-                writer.facts(facts)
+                payload.byte(1)
+                payload.facts(facts)
             } else {
-                writer.byte(0)
+                payload.byte(0)
             }
-        case .accounts(let accounts, let findings):
-            self.findings = findings
+        case .accounts(let accounts, let accountFindings):
+            findings = accountFindings
             isAccounts = true
-            writer.byte(Self.wholeFile)
-            writer.int(accounts.count)
-            for account in accounts { writer.account(account) }
+            payload.byte(Self.wholeFile)
+            payload.int(accounts.count)
+            for account in accounts { payload.account(account) }
         }
-        payload = writer.bytes[...]
-        digest = StableHash.digest(of: payload)
+        self.init(fingerprint: fingerprint, findings: findings, isAccounts: isAccounts, payload: payload.bytes)
     }
 
     /// accounts.yaml read entry by entry.
     public init(fingerprint: String, accountList: AccountList) {
-        self.fingerprint = fingerprint
-        findings = accountList.findings
-        isAccounts = true
-        var writer = ByteWriter()
-        writer.byte(Self.entryByEntry)
-        accountList.encode(into: &writer)
-        payload = writer.bytes[...]
-        digest = StableHash.digest(of: payload)
+        var payload = ByteWriter()
+        payload.byte(Self.entryByEntry)
+        accountList.encode(into: &payload)
+        self.init(fingerprint: fingerprint, findings: accountList.findings, isAccounts: true, payload: payload.bytes)
     }
 
     /// How an accounts.yaml record holds its accounts: parsed from the whole file, or entry by entry.
@@ -67,22 +66,70 @@ public struct FileParse: Sendable {
 
     /// The entries of an accounts.yaml record read entry by entry (nil for any other record).
     public func accountList() -> AccountList? {
-        guard isAccounts, payload.first == Self.entryByEntry else { return nil }
-        return AccountList.decode(payload.dropFirst())
+        guard isAccounts else { return nil }
+        return store.withBytes(payloadStart..<body.upperBound) { buffer -> AccountList? in
+            guard buffer.first == Self.entryByEntry else { return nil }
+            // The entries keep slices of their own copy (the store may be a mapped file).
+            return AccountList.decode(Array(buffer.dropFirst())[...])
+        }
     }
 
-    init(fingerprint: String, findings: [Finding], isAccounts: Bool, payload: ArraySlice<UInt8>, encoded: ArraySlice<UInt8>) {
-        self.fingerprint = fingerprint
+    private init(fingerprint: String, findings: [Finding], isAccounts: Bool, payload: [UInt8]) {
+        let digest = StableHash.digest(of: payload)
+        var record = ByteWriter()
+        record.string(fingerprint)
+        record.byte(isAccounts ? 1 : 0)
+        record.word(digest)
+        // Each finding with its file: the record does not know its path.
+        record.findings(findings, path: nil)
+        record.int(payload.count)
+        let payloadStart = record.bytes.count
+        record.bytes.append(contentsOf: payload)
+        store = ByteStore(copying: record.bytes)
+        body = 0..<record.bytes.count
+        self.payloadStart = payloadStart
         self.findings = findings
+        self.digest = digest
         self.isAccounts = isAccounts
-        self.payload = payload
-        self.encoded = encoded
-        digest = StableHash.digest(of: payload)
+    }
+
+    /// A record of `store` whose fields `ParseRecords` located and checked.
+    init(store: ByteStore, body: Range<Int>, payloadStart: Int, findings: [Finding], digest: UInt64, isAccounts: Bool) {
+        self.store = store
+        self.body = body
+        self.payloadStart = payloadStart
+        self.findings = findings
+        self.digest = digest
+        self.isAccounts = isAccounts
+    }
+
+    /// Identifies the file's content without reading it (a blob id); any text the caller chooses.
+    public var fingerprint: String { store.withBytes(fingerprintBytes) { String(decoding: $0, as: UTF8.self) } }
+
+    /// Where the fingerprint's text is in `store`: first in the body, after its length.
+    private var fingerprintBytes: Range<Int> {
+        store.withBytes(body) { buffer in
+            var reader = ByteReader(buffer)
+            // Checked when the record was made or looked up.
+            let length = (try? reader.count()) ?? 0
+            return (body.lowerBound + reader.position)..<(body.lowerBound + reader.position + length)
+        }
+    }
+
+    /// The whole record as the cache holds it: written back as is.
+    var encoded: ArraySlice<UInt8> { store.withBytes(body) { Array($0)[...] } }
+
+    /// True when the record is for content with this fingerprint (its UTF-8 text), compared
+    /// without decoding the record's.
+    func hasFingerprint(_ fingerprint: ArraySlice<UInt8>) -> Bool {
+        fingerprint.withUnsafeBytes { text in store.withBytes(fingerprintBytes) { UTF8Order.compare(text, $0) == 0 } }
     }
 
     /// The decoded result for the file at `path` (nil only when the stored bytes are damaged).
     public func result(path: String) -> Result? {
-        ParseCacheCodec.decodePayload(payload, path: path, isAccounts: isAccounts, findings: findings)
+        store.withBytes(payloadStart..<body.upperBound) {
+            ParseCacheCodec.decodePayload($0, path: path, isAccounts: isAccounts, findings: findings)
+        }
     }
 }
 
@@ -132,58 +179,74 @@ public struct StableHash {
 public struct ParseReuse: Sendable {
     /// The current content's fingerprint for files whose content is known without reading them.
     /// A file without one is always read and parsed.
-    public var fingerprints: [String: String]
+    public var fingerprints: FileFingerprints
     /// Earlier results by path.
-    public var previous: [String: FileParse]
+    public var previous: ParseRecords
 
-    public init(fingerprints: [String: String], previous: [String: FileParse]) {
+    public init(fingerprints: FileFingerprints, previous: ParseRecords) {
         self.fingerprints = fingerprints
         self.previous = previous
     }
 
-    /// The earlier result for `path` when its content is unchanged (and the record is intact).
-    func reusable(_ path: String) -> FileParse.Result? {
-        guard let now = fingerprints[path], let earlier = previous[path], earlier.fingerprint == now else { return nil }
-        return earlier.result(path: path)
+    public init(fingerprints: [String: String], previous: [String: FileParse]) {
+        self.init(fingerprints: FileFingerprints(fingerprints), previous: ParseRecords(previous))
+    }
+
+    /// Where the previous look-up ended in both tables: asking in path order, each look-up is one
+    /// comparison per table.
+    struct Cursor {
+        var fingerprint = 0
+        var record = 0
+    }
+
+    /// The earlier record for `path` when the file's content is unchanged.
+    func unchanged(_ path: String, cursor: inout Cursor) -> FileParse? {
+        guard let position = fingerprints.position(of: path, hint: &cursor.fingerprint),
+            let earlier = previous.record(for: path, hint: &cursor.record),
+            earlier.hasFingerprint(fingerprints.fingerprint(at: position))
+        else { return nil }
+        return earlier
     }
 }
 
 /// A compact binary encoding of parse results (pure; the caller stores and checks the bytes).
 /// Decoding answers nil for anything malformed, never traps.
+///
+/// Layout: the memo of the cross-file rules, then the records: their count, a table of 32-bit
+/// offsets (one per record, little-endian, from the first record), and the records sorted
+/// byte-wise by path. A record is its path, its length and its body: fingerprint, kind (0 plan,
+/// 1 accounts), digest (64-bit little-endian), findings, payload length, payload.
 public enum ParseCacheCodec {
     /// Bumped whenever `PlanFacts`, `Account`, `Finding` or this encoding changes.
-    public static let version: UInt32 = 4
+    public static let version: UInt32 = 5
 
-    /// Record: path, fingerprint, kind (0 plan, 1 accounts), findings, payload length, payload.
-    /// The records, then the memo of the cross-file rules.
+    /// The memo, then the records.
     public static func encode(_ parses: [String: FileParse], memo: ValidationMemo?) -> [UInt8] {
-        var bytes = encode(parses)
         var writer = ByteWriter()
         if let memo {
             writer.byte(1)
             writer.int(Int(bitPattern: UInt(memo.signature)))
             writer.findings(memo.findings, path: "")
             writer.int(memo.accountNames.count)
-            for id in memo.accountNames.keys.sorted() {
+            for (id, name) in memo.accountNames.sorted(by: { $0.key < $1.key }) {
                 writer.string(id)
-                writer.string(memo.accountNames[id]!)
+                writer.string(name)
             }
             writer.units(memo.units)
         } else {
             writer.byte(0)
         }
-        bytes += writer.bytes
-        return bytes
+        encodeRecords(parses, to: &writer)
+        return writer.bytes
     }
 
-    /// What `encode(_:memo:)` wrote; nil when anything is malformed.
-    public static func decodeWithMemo(_ bytes: ArraySlice<UInt8>) -> (parses: [String: FileParse], memo: ValidationMemo?)? {
-        guard let (parses, end) = decodeRecords(bytes) else { return nil }
-        let rest = bytes[end...]
-        return rest.withUnsafeBytes { buffer -> (parses: [String: FileParse], memo: ValidationMemo?)? in
+    /// What `encode(_:memo:)` wrote, the bytes `range` of `store`; nil when anything is malformed.
+    /// The records are decoded one by one when looked up.
+    public static func decodeWithMemo(_ store: ByteStore, range: Range<Int>) -> (parses: ParseRecords, memo: ValidationMemo?)? {
+        let memo = store.withBytes(range) { buffer -> (memo: ValidationMemo?, end: Int)? in
             var reader = ByteReader(buffer)
             do {
-                guard try reader.flag() else { return reader.atEnd ? (parses, nil) : nil }
+                guard try reader.flag() else { return (nil, reader.position) }
                 let signature = UInt64(UInt(bitPattern: try reader.int()))
                 let findings = try reader.findings(path: "")
                 let count = try reader.count()
@@ -193,91 +256,67 @@ public enum ParseCacheCodec {
                     names[id] = try reader.string()
                 }
                 let units = try reader.units()
-                guard reader.atEnd, units == nil || units?.owners.count == findings.count else { return nil }
-                return (parses, ValidationMemo(signature: signature, findings: findings, accountNames: names, units: units))
+                guard units == nil || units?.owners.count == findings.count else { return nil }
+                return (
+                    ValidationMemo(signature: signature, findings: findings, accountNames: names, units: units), reader.position
+                )
             } catch {
                 return nil
             }
         }
+        guard let memo, let parses = ParseRecords(decoding: store, range: (range.lowerBound + memo.end)..<range.upperBound)
+        else { return nil }
+        return (parses, memo.memo)
     }
 
-    static func encode(_ parses: [String: FileParse]) -> [UInt8] {
-        var writer = ByteWriter()
-        writer.int(parses.count)
-        // In no particular order: records are found by path when read.
-        for (path, parse) in parses {
-            if let encoded = parse.encoded {
-                writer.bytes.append(contentsOf: encoded)
-                continue
-            }
-            writer.string(path)
-            writer.string(parse.fingerprint)
-            writer.byte(parse.isAccounts ? 1 : 0)
-            writer.findings(parse.findings, path: path)
-            writer.int(parse.payload.count)
-            writer.bytes.append(contentsOf: parse.payload)
+    /// The records section: count, offset table, records in path order.
+    static func encodeRecords(_ parses: [String: FileParse], to writer: inout ByteWriter) {
+        var records = ByteWriter()
+        var offsets: [UInt32] = []
+        offsets.reserveCapacity(parses.count)
+        for (path, parse) in parses.sorted(by: { UTF8Order.precedes($0.key, $1.key) }) {
+            // Past 4 GiB the offsets would wrap: such a cache is over `maxBytes` and never written.
+            offsets.append(UInt32(truncatingIfNeeded: records.bytes.count))
+            records.string(path)
+            let body = parse.encoded
+            records.int(body.count)
+            records.bytes.append(contentsOf: body)
         }
-        return writer.bytes
-    }
-
-    /// The records and the index just after them.
-    static func decodeRecords(_ bytes: ArraySlice<UInt8>) -> ([String: FileParse], Int)? {
-        bytes.withUnsafeBytes { buffer -> ([String: FileParse], Int)? in
-            var reader = ByteReader(buffer)
-            let base = bytes.startIndex
-            do {
-                let count = try reader.count()
-                var result: [String: FileParse] = [:]
-                result.reserveCapacity(count)
-                for _ in 0..<count {
-                    let start = reader.position
-                    let path = try reader.string()
-                    let fingerprint = try reader.string()
-                    let isAccounts = try reader.flag()
-                    let findings = try reader.findings(path: path)
-                    let length = try reader.count()
-                    let payload = bytes[(base + reader.position)..<(base + reader.position + length)]
-                    reader.position += length
-                    result[path] = FileParse(
-                        fingerprint: fingerprint, findings: findings, isAccounts: isAccounts, payload: payload,
-                        encoded: bytes[(base + start)..<(base + reader.position)])
-                }
-                return (result, base + reader.position)
-            } catch {
-                return nil
-            }
+        writer.int(offsets.count)
+        writer.bytes.reserveCapacity(writer.bytes.count + 4 * offsets.count + records.bytes.count)
+        for offset in offsets {
+            for shift in stride(from: 0, to: 32, by: 8) { writer.byte(UInt8(truncatingIfNeeded: offset >> UInt32(shift))) }
         }
+        writer.bytes.append(contentsOf: records.bytes)
     }
 
     /// A record's facts or accounts, located in `path`; nil when the bytes are damaged.
-    static func decodePayload(_ payload: ArraySlice<UInt8>, path: String, isAccounts: Bool, findings: [Finding])
+    static func decodePayload(_ buffer: UnsafeRawBufferPointer, path: String, isAccounts: Bool, findings: [Finding])
         -> FileParse.Result?
     {
-        payload.withUnsafeBytes { buffer -> FileParse.Result? in
-            var reader = ByteReader(buffer)
-            do {
-                if isAccounts {
-                    let form = try reader.byte()
-                    if form == FileParse.entryByEntry {
-                        guard let list = AccountList.decode(payload.dropFirst()) else { return nil }
-                        return .accounts(list.accounts, findings)
-                    }
-                    guard form == FileParse.wholeFile else { return nil }
-                    let file = path
-                    let count = try reader.count()
-                    var accounts: [Account] = []
-                    accounts.reserveCapacity(count)
-                    for _ in 0..<count { accounts.append(try reader.account(path: file)) }
-                    guard reader.atEnd else { return nil }
-                    return .accounts(accounts, findings)
+        var reader = ByteReader(buffer)
+        do {
+            if isAccounts {
+                let form = try reader.byte()
+                if form == FileParse.entryByEntry {
+                    guard let list = AccountList.decode(Array(buffer.dropFirst())[...]) else { return nil }
+                    return .accounts(list.accounts, findings)
                 }
-                guard try reader.flag() else { return reader.atEnd ? .plan(nil, findings) : nil }
-                let facts = try reader.facts(path: path)
+                guard form == FileParse.wholeFile else { return nil }
+                let file = path
+                let count = try reader.count()
+                var accounts: [Account] = []
+                accounts.reserveCapacity(count)
+                for _ in 0..<count { accounts.append(try reader.account(path: file)) }
                 guard reader.atEnd else { return nil }
-                return .plan(facts, findings)
-            } catch {
-                return nil
+                return .accounts(accounts, findings)
             }
+            guard try reader.flag() else { return reader.atEnd ? .plan(nil, findings) : nil }
+            let facts = try reader.facts(path: path)
+            guard reader.atEnd else { return nil }
+            return .plan(facts, findings)
+        } catch {
+            return nil
         }
     }
 }
@@ -301,7 +340,7 @@ struct ByteWriter {
         bytes.append(UInt8(rest))
     }
 
-    /// Eight bytes, little-endian (digests).
+    /// A 64-bit word, little-endian.
     mutating func word(_ value: UInt64) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
@@ -329,13 +368,14 @@ struct ByteWriter {
         int(location.column)
     }
 
-    /// Findings of one file; the file name is left out when it is the file's own path.
-    mutating func findings(_ findings: [Finding], path: String) {
+    /// Findings of one file; the file name is left out when it is `path` (the file's own path, when
+    /// the reader knows it).
+    mutating func findings(_ findings: [Finding], path: String?) {
         int(findings.count)
         for finding in findings {
             byte(finding.severity == .error ? 0 : 1)
             string(finding.rule)
-            if finding.location.file == path {
+            if let path, finding.location.file == path {
                 byte(0)
             } else {
                 byte(1)
@@ -476,17 +516,25 @@ struct ByteReader {
         return Int(signed)
     }
 
+    /// A count of things that follow (each at least one byte long).
+    mutating func count() throws(Malformed) -> Int {
+        let value = try int()
+        guard value >= 0, value <= buffer.count - position else { throw Malformed() }
+        return value
+    }
+
+    /// A 64-bit word, little-endian.
     mutating func word() throws(Malformed) -> UInt64 {
         guard buffer.count - position >= 8 else { throw Malformed() }
         defer { position += 8 }
         return UInt64(littleEndian: buffer.loadUnaligned(fromByteOffset: position, as: UInt64.self))
     }
 
-    /// A count of things that follow (each at least one byte long).
-    mutating func count() throws(Malformed) -> Int {
-        let value = try int()
-        guard value >= 0, value <= buffer.count - position else { throw Malformed() }
-        return value
+    /// Where the next `count` bytes are, skipping them.
+    mutating func skip(_ count: Int) throws(Malformed) -> Range<Int> {
+        guard count >= 0, count <= buffer.count - position else { throw Malformed() }
+        defer { position += count }
+        return position..<(position + count)
     }
 
     mutating func string() throws(Malformed) -> String {

@@ -19,6 +19,21 @@ public enum WorkspaceFile {
         return Plan.Kind.allCases.first { folder.elementsEqual($0.folder.utf8) }
     }
 
+    /// `name.hasSuffix(".md")`, decided from the last bytes when they settle it: this runs for every
+    /// plan of the repository, and `hasSuffix` compares characters.
+    public static func hasPlanExtension(_ name: String) -> Bool {
+        let settled = name.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
+            let count = bytes.count
+            guard count >= 3, bytes[count - 3] == UInt8(ascii: "."), bytes[count - 2] == UInt8(ascii: "m"),
+                bytes[count - 1] == UInt8(ascii: "d")
+            else { return false }
+            // After an ASCII byte, "." starts a new character (grapheme cluster); otherwise ask.
+            return count == 3 || bytes[count - 4] < 0x80 ? true : nil
+        }
+        if let settled, let answer = settled { return answer }
+        return name.hasSuffix(".md")
+    }
+
     /// True for every file abmsync reads.
     public static func isPlanData(_ path: String) -> Bool {
         path == policy || path == team || path == accounts || planKind(of: path) != nil

@@ -115,7 +115,9 @@ public struct WorkspaceLoader {
     /// parsed now or, when its fingerprint matches, the earlier record (left encoded).
     public struct Files {
         public enum PlanFile {
-            case parsed(String, PlanInput.Loaded)
+            // Boxed: a plan's facts are large, and the 10,000 `.record`s of a warm run need not each
+            // take their room.
+            indirect case parsed(String, PlanInput.Loaded)
             case record(String, FileParse)
         }
 
@@ -182,27 +184,30 @@ public struct WorkspaceLoader {
         }
         var paths: [(path: String, kind: Plan.Kind)] = []
         for kind in Plan.Kind.allCases {
-            let names: [String]
+            let folderPaths: [String]
             do {
-                names = try source.list(kind.folder)
+                folderPaths = try source.paths(in: kind.folder)
             } catch {
                 findings.append(Self.finding(error))
                 listedEverything = false
                 continue
             }
-            for name in names.sorted() where name.hasSuffix(".md") { paths.append(("\(kind.folder)/\(name)", kind)) }
+            for path in folderPaths.sorted() where WorkspaceFile.hasPlanExtension(path) { paths.append((path, kind)) }
         }
         records.reserveCapacity(reuse == nil ? 0 : paths.count + 1)
         // Per plan, in path order: its earlier record, or nil for the next of `jobs` (those parsed now).
-        var slots: [(path: String, record: FileParse?)] = []
+        // Plans are looked up in path order, the order of the fingerprints and records: each is
+        // found at once.
+        var cursor = ParseReuse.Cursor()
+        var slots: [PlanSlot] = []
         slots.reserveCapacity(paths.count)
         var jobs: [PlanJob] = []
         for (path, kind) in paths {
-            if let reuse, let now = reuse.fingerprints[path], let earlier = reuse.previous[path], earlier.fingerprint == now {
-                slots.append((path, earlier))
+            if let earlier = reuse?.unchanged(path, cursor: &cursor) {
+                slots.append(PlanSlot(path: path, record: earlier))
                 continue
             }
-            slots.append((path, nil))
+            slots.append(PlanSlot(path: path, record: nil))
             jobs.append(PlanJob(path: path, kind: kind, fingerprint: reuse?.fingerprints[path]))
         }
         var outcomes = Self.run(jobs, source: source)
@@ -318,6 +323,14 @@ public struct WorkspaceLoader {
     static let planBatchSize = 2048
     /// Plans a worker takes at a time: small enough that the cores finish together.
     static let planChunkSize = 16
+
+    /// A plan of a batch: its path and its earlier record, or nil to take the next freshly parsed
+    /// one. (A struct, not a tuple: tuples holding a `FileParse` are copied through the runtime's
+    /// generic value witnesses, which cost more than the rest of a reused plan's work.)
+    private struct PlanSlot {
+        var path: String
+        var record: FileParse?
+    }
 
     // MARK: - Files
 

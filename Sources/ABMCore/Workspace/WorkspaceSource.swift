@@ -14,6 +14,16 @@ public protocol WorkspaceSource {
     func read(_ path: String) throws(SourceError) -> [UInt8]?
     /// The names of the files (not folders) directly inside `folder`; empty when it does not exist.
     func list(_ folder: String) throws(SourceError) -> [String]
+    /// The paths (`folder/name`) of the files `list(folder)` names, in its order. The default puts
+    /// the folder in front of each name; a source that holds the paths already returns them without
+    /// making a string per file.
+    func paths(in folder: String) throws(SourceError) -> [String]
+}
+
+extension WorkspaceSource {
+    public func paths(in folder: String) throws(SourceError) -> [String] {
+        try list(folder).map { folder + "/" + $0 }
+    }
 }
 
 /// A file that exists but cannot be used as plan data.

@@ -14,20 +14,25 @@ public struct CommitSource: WorkspaceSource {
     }
 
     /// The blob id of every regular plan data file, by path (from the tree listings; no blob is read).
-    public var fingerprints: [String: String] {
-        var result: [String: String] = [:]
-        for path in [WorkspaceFile.policy, WorkspaceFile.team, WorkspaceFile.accounts] {
+    public var fingerprints: FileFingerprints {
+        var result = FileFingerprints.Builder()
+        func add(_ path: String) {
             if let entry = try? repository.treeEntry(at: path, inTree: treeID), entry.kind == .blob, entry.mode & 0o170000 == 0o100000 {
-                result[path] = entry.id.hex
+                result.add(path) { entry.id.appendHex(to: &$0) }
             }
         }
+        // In byte order (abmsync.yaml, accounts.yaml, accounts/…, clusters/…, programs/…,
+        // team.yaml), so the table needs no sorting.
+        add(WorkspaceFile.policy)
+        add(WorkspaceFile.accounts)
         for kind in Plan.Kind.allCases {
             for entry in (try? repository.treeEntries(treeID, under: kind.folder)) ?? []
             where entry.kind == .blob && entry.mode & 0o170000 == 0o100000 && entry.name.hasSuffix(".md") {
-                result[entry.path] = entry.id.hex
+                result.add(entry.path) { entry.id.appendHex(to: &$0) }
             }
         }
-        return result
+        add(WorkspaceFile.team)
+        return result.build()
     }
 
     public func read(_ path: String) throws(SourceError) -> [UInt8]? {
@@ -54,56 +59,64 @@ public struct CommitSource: WorkspaceSource {
 /// working tree holds now.
 public struct StagedSource: WorkspaceSource {
     let repository: Repository
-    let entries: [String: IndexEntry]
-    /// The files directly inside each plan folder, sorted (the folders the loader lists).
-    private var plansByFolder: [String: [String]] = [:]
+    /// The stage-0 entries of the files abmsync reads (and of the other files of the plan folders),
+    /// copied out of the index and sorted by path (`<`), for `read`.
+    private let files: [IndexEntry]
+    /// The paths of the files directly inside each plan folder (`Plan.Kind.allCases` order), sorted.
+    private let plansByFolder: [[String]]
+    /// The blob id of every regular file of `files`: what its content is, without reading it.
+    public let fingerprints: FileFingerprints
     public var label: String { "staged changes" }
 
     public init(repository: Repository) throws(GitError) {
         self.repository = repository
-        var map: [String: IndexEntry] = [:]
-        var folders: [String: [String]] = [:]
-        for kind in Plan.Kind.allCases { folders[kind.folder] = [] }
         let all = try repository.index().entries
-        map.reserveCapacity(all.count)
+        var files: [IndexEntry] = []
+        var plans = Array(repeating: [String](), count: Self.planFolders.count)
+        var fingerprints = FileFingerprints.Builder(capacity: all.count, length: 40)
+        files.reserveCapacity(all.count)
         for entry in all where entry.stage == 0 {
-            // Only the files abmsync reads are kept; the check is byte-wise as it runs for every
-            // file of the index.
+            // Only the files abmsync reads are kept.
             let path = entry.path
-            if let (folder, name) = Self.planFolderAndName(path) {
-                guard folders[folder] != nil else { continue }
-                folders[folder]!.append(name)
+            if let folder = Self.planFolder(of: path) {
+                plans[folder].append(path)
             } else if !WorkspaceFile.isPlanData(path) {
                 continue
             }
-            map[path] = entry
+            if entry.mode & 0o170000 == 0o100000 {
+                let id = entry.id
+                fingerprints.add(path) { id.appendHex(to: &$0) }
+            }
+            files.append(entry)
         }
-        entries = map
-        for (folder, names) in folders { plansByFolder[folder] = names.sorted() }
+        // The index is sorted by path byte-wise (case-insensitively with core.ignorecase); `read`
+        // searches with String order, which is the same for ASCII paths.
+        if !files.isEmpty, !zip(files, files.dropFirst()).allSatisfy({ $0.path < $1.path }) {
+            files.sort { $0.path < $1.path }
+        }
+        self.files = files
+        self.fingerprints = fingerprints.build()
+        plansByFolder = plans.map { $0.sorted() }
     }
 
-    /// `accounts/acme.md` → ("accounts", "acme.md"); nil for paths not exactly one folder deep.
-    private static func planFolderAndName(_ path: String) -> (String, String)? {
-        let utf8 = path.utf8
-        guard let slash = utf8.firstIndex(of: UInt8(ascii: "/")) else { return nil }
-        let rest = utf8[utf8.index(after: slash)...]
-        guard !rest.isEmpty, !rest.contains(UInt8(ascii: "/")) else { return nil }
-        return (String(path[..<slash]), String(path[utf8.index(after: slash)...]))
+    /// For `accounts/acme.md`, the position of "accounts" in `planFolders`; nil for paths not
+    /// directly inside a plan folder. Byte-wise: this runs for every file of the index.
+    private static func planFolder(of path: String) -> Int? {
+        var path = path
+        return path.withUTF8 { bytes -> Int? in
+            guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")), slash + 1 < bytes.count,
+                !bytes[(slash + 1)...].contains(UInt8(ascii: "/"))
+            else { return nil }
+            let folder = UnsafeBufferPointer(rebasing: bytes[..<slash])
+            return planFolders.firstIndex { $0.elementsEqual(folder) }
+        }
     }
 
-    /// The blob id of every regular plan data file, by path: what its content is, without reading it.
-    public var fingerprints: [String: String] {
-        var result: [String: String] = [:]
-        result.reserveCapacity(entries.count)
-        // `entries` holds only plan data (and other files of the plan folders, which are never asked for).
-        for (path, entry) in entries where entry.mode & 0o170000 == 0o100000 {
-            result[path] = entry.id.hex
-        }
-        return result
-    }
+    /// The plan folders' names as bytes, in `Plan.Kind.allCases` order.
+    private static let planFolders = Plan.Kind.allCases.map { Array($0.folder.utf8) }
 
     public func read(_ path: String) throws(SourceError) -> [UInt8]? {
-        guard let entry = entries[path] else { return nil }
+        guard let entry = entry(at: path) else { return nil }
         do {
             return try GitSourceSupport.contents(of: entry.id, mode: entry.mode, path: path, repository: repository)
         } catch let error as SourceError {
@@ -113,14 +126,32 @@ public struct StagedSource: WorkspaceSource {
         }
     }
 
+    /// The entry of `path` (binary search in `files`).
+    private func entry(at path: String) -> IndexEntry? {
+        var low = 0
+        var high = files.count
+        while low < high {
+            let middle = (low + high) / 2
+            if files[middle].path < path { low = middle + 1 } else { high = middle }
+        }
+        return low < files.count && files[low].path == path ? files[low] : nil
+    }
+
     public func list(_ folder: String) throws(SourceError) -> [String] {
-        if let names = plansByFolder[folder] { return names }
+        if let index = Plan.Kind.allCases.firstIndex(where: { $0.folder == folder }) {
+            return plansByFolder[index].map { String($0.dropFirst(folder.count + 1)) }
+        }
         let prefix = folder + "/"
-        return entries.keys.compactMap { path -> String? in
-            guard path.hasPrefix(prefix) else { return nil }
-            let rest = path.dropFirst(prefix.count)
+        return files.compactMap { entry -> String? in
+            guard entry.path.hasPrefix(prefix) else { return nil }
+            let rest = entry.path.dropFirst(prefix.count)
             return rest.contains("/") ? nil : String(rest)
         }.sorted()
+    }
+
+    public func paths(in folder: String) throws(SourceError) -> [String] {
+        if let index = Plan.Kind.allCases.firstIndex(where: { $0.folder == folder }) { return plansByFolder[index] }
+        return try list(folder).map { folder + "/" + $0 }
     }
 }
 

@@ -5,10 +5,25 @@ import Foundation
 /// repository holds regular files only, and a link could point outside it.
 public struct WorkingTreeSource: ConcurrentWorkspaceSource {
     public let root: String
+    /// The plan folders' paths (or why a folder cannot be listed), when `listingPlanFolders()` took
+    /// them: the folders are then read once, however often they are asked for.
+    private var planFolders: [String: Result<[String], SourceError>] = [:]
     public var label: String { "working tree" }
 
     public init(root: String) {
         self.root = root.hasSuffix("/") ? String(root.dropLast()) : root
+    }
+
+    /// This source with every plan folder listed now, once: `fingerprints` and the loader then see
+    /// the same files, and a run reads each folder (10,000 entries) once instead of twice.
+    public func listingPlanFolders() -> WorkingTreeSource {
+        var copy = self
+        for kind in Plan.Kind.allCases {
+            copy.planFolders[kind.folder] = Result(catching: { () throws(SourceError) -> [String] in
+                try listFolder(kind.folder).map { kind.folder + "/" + $0 }
+            })
+        }
+        return copy
     }
 
     /// A fingerprint for every regular plan data file from its stat data (device, inode, size, mode,
@@ -16,97 +31,64 @@ public struct WorkingTreeSource: ConcurrentWorkspaceSource {
     /// files without reading them. Files changed in the last `racyWindow` seconds get none, so they
     /// are always read: an edit within the file system's timestamp granularity of the previous
     /// run cannot pass for the old content.
-    public func fingerprints(racyWindow: Int = 2) -> [String: String] {
+    public func fingerprints(racyWindow: Int = 2) -> FileFingerprints {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        let settled = Self.nanoseconds(now) - racyWindow * 1_000_000_000
-        var result: [String: String] = [:]
-        for path in [WorkspaceFile.policy, WorkspaceFile.team, WorkspaceFile.accounts] {
-            var info = stat()
-            if lstat(root + "/" + path, &info) == 0, let fingerprint = Self.fingerprint(info, settledBefore: settled) {
-                result[path] = fingerprint
+        func nanoseconds(_ time: timespec) -> Int { time.tv_sec * 1_000_000_000 + time.tv_nsec }
+        let settled = nanoseconds(now) - racyWindow * 1_000_000_000
+        var result = FileFingerprints.Builder()
+        func add(_ path: String, _ info: stat) {
+            guard info.st_mode & S_IFMT == S_IFREG, nanoseconds(info.st_mtim) < settled, nanoseconds(info.st_ctim) < settled
+            else { return }
+            // "stat:dev:ino:size:mode:mtime:ctime", written digit by digit: this runs for every file.
+            result.add(path) { text in
+                func field(_ separator: Unicode.Scalar, _ value: Int) {
+                    text.append(UInt8(ascii: separator))
+                    Self.appendDecimal(value, to: &text)
+                }
+                text.append(contentsOf: "stat".utf8)
+                field(":", Int(bitPattern: UInt(info.st_dev)))
+                field(":", Int(bitPattern: UInt(info.st_ino)))
+                field(":", Int(info.st_size))
+                field(":", Int(info.st_mode))
+                field(":", info.st_mtim.tv_sec)
+                field(".", info.st_mtim.tv_nsec)
+                field(":", info.st_ctim.tv_sec)
+                field(".", info.st_ctim.tv_nsec)
             }
         }
-        // The files `list` gives, each looked up from its open folder rather than from the root,
-        // on all cores (a stat costs microseconds in the kernel, and there may be tens of thousands).
-        var folders: [OpaquePointer] = []
-        defer { for folder in folders { closedir(folder) } }
-        var files: [(folder: Int32, name: String, path: String)] = []
+        let rootFolder = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard rootFolder >= 0 else { return result.build() }
+        defer { close(rootFolder) }
+        var info = stat()
+        func addIfRegular(_ path: String) {
+            if fstatat(rootFolder, path, &info, AT_SYMLINK_NOFOLLOW) == 0 { add(path, info) }
+        }
+        // In byte order (abmsync.yaml, accounts.yaml, accounts/…, clusters/…, programs/…,
+        // team.yaml), so the table needs no sorting.
+        addIfRegular(WorkspaceFile.policy)
+        addIfRegular(WorkspaceFile.accounts)
         for kind in Plan.Kind.allCases {
-            let folder = root + "/" + kind.folder
-            var info = stat()
-            guard lstat(folder, &info) == 0, info.st_mode & S_IFMT != S_IFLNK, let directory = opendir(folder) else {
-                continue
-            }
-            folders.append(directory)
-            while let entry = readdir(directory) {
-                let name = Self.name(of: entry)
-                guard !name.hasPrefix("."), name.hasSuffix(".md") else { continue }
-                files.append((dirfd(directory), name, kind.folder + "/" + name))
-            }
+            guard let paths = try? paths(in: kind.folder) else { continue }
+            for path in paths where WorkspaceFile.hasPlanExtension(path) { addIfRegular(path) }
         }
-        let fingerprints = Parallel.map(files, chunkSize: 256) { file -> String? in
-            var info = stat()
-            guard fstatat(file.folder, file.name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
-            return Self.fingerprint(info, settledBefore: settled)
-        }
-        result.reserveCapacity(result.count + files.count)
-        for (file, fingerprint) in zip(files, fingerprints) {
-            if let fingerprint { result[file.path] = fingerprint }
-        }
-        return result
+        addIfRegular(WorkspaceFile.team)
+        return result.build()
     }
 
-    private static func nanoseconds(_ time: timespec) -> Int { time.tv_sec * 1_000_000_000 + time.tv_nsec }
-
-    /// The fingerprint of a regular file that has not changed since `settled` (nanoseconds).
-    private static func fingerprint(_ info: stat, settledBefore settled: Int) -> String? {
-        guard info.st_mode & S_IFMT == S_IFREG, nanoseconds(info.st_mtim) < settled, nanoseconds(info.st_ctim) < settled
-        else { return nil }
-        return fingerprint(info)
-    }
-
-    /// `stat:<device>:<inode>:<size>:<mode>:<mtime s>.<ns>:<ctime s>.<ns>`, written digit by digit
-    /// (interpolating seven numbers cost more than the `lstat`).
-    static func fingerprint(_ info: stat) -> String {
-        String(unsafeUninitializedCapacity: 192) { buffer in
-            var count = 0
-            func put(_ byte: UInt8) {
-                buffer[count] = byte
-                count += 1
-            }
-            func number<Value: BinaryInteger>(_ value: Value) {
-                if value < 0 { put(UInt8(ascii: "-")) }
-                var magnitude = UInt64(value.magnitude)
-                let start = count
-                repeat {
-                    put(UInt8(ascii: "0") + UInt8(magnitude % 10))
-                    magnitude /= 10
-                } while magnitude > 0
-                buffer[start..<count].reverse()
-            }
-            for byte in "stat".utf8 { put(byte) }
-            for value in [UInt64(info.st_dev), UInt64(info.st_ino)] {
-                put(UInt8(ascii: ":"))
-                number(value)
-            }
-            put(UInt8(ascii: ":"))
-            number(info.st_size)
-            put(UInt8(ascii: ":"))
-            number(info.st_mode)
-            for time in [info.st_mtim, info.st_ctim] {
-                put(UInt8(ascii: ":"))
-                number(time.tv_sec)
-                put(UInt8(ascii: "."))
-                number(time.tv_nsec)
-            }
-            return count
+    /// Appends `value` in decimal.
+    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var rest = value.magnitude
+            var start = digits.count
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
         }
-    }
-
-    /// A directory entry's name (bytes that are not UTF-8 are replaced, as `list` does).
-    private static func name(of entry: UnsafeMutablePointer<dirent>) -> String {
-        withUnsafeBytes(of: entry.pointee.d_name) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
     }
 
     public func read(_ path: String) throws(SourceError) -> [UInt8]? {
@@ -150,6 +132,17 @@ public struct WorkingTreeSource: ConcurrentWorkspaceSource {
     }
 
     public func list(_ folder: String) throws(SourceError) -> [String] {
+        if let listed = planFolders[folder] { return try listed.get().map { String($0.dropFirst(folder.count + 1)) } }
+        return try listFolder(folder)
+    }
+
+    public func paths(in folder: String) throws(SourceError) -> [String] {
+        if let listed = planFolders[folder] { return try listed.get() }
+        return try listFolder(folder).map { folder + "/" + $0 }
+    }
+
+    /// The names in `folder`, read now.
+    private func listFolder(_ folder: String) throws(SourceError) -> [String] {
         let full = root + "/" + folder
         var info = stat()
         guard lstat(full, &info) == 0 else { return [] }
@@ -162,7 +155,9 @@ public struct WorkingTreeSource: ConcurrentWorkspaceSource {
         defer { closedir(dir) }
         var names: [String] = []
         while let entry = readdir(dir) {
-            let name = Self.name(of: entry)
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
             if name == "." || name == ".." || name.hasPrefix(".") { continue }
             names.append(name)
         }

@@ -22,14 +22,14 @@ public enum ParseCacheStore {
 
     /// What an earlier run kept: parse records by path and the memo of the cross-file rules.
     public struct Contents: Sendable {
-        public var parses: [String: FileParse] = [:]
+        public var parses = ParseRecords()
         public var memo: ValidationMemo?
     }
 
     /// The cached parse results, or none when the file is missing, from another build, or damaged.
     public static func read(_ path: String) -> Contents {
-        guard let bytes = readFile(path), let payload = payload(of: bytes),
-            let (parses, memo) = ParseCacheCodec.decodeWithMemo(payload)
+        guard let file = map(path), let payload = payload(of: file.bytes),
+            let (parses, memo) = ParseCacheCodec.decodeWithMemo(file, range: payload)
         else { return Contents() }
         return Contents(parses: parses, memo: memo)
     }
@@ -58,23 +58,25 @@ public enum ParseCacheStore {
         return header
     }
 
-    static func payload(of bytes: [UInt8]) -> ArraySlice<UInt8>? {
+    /// Where the payload is in a cache file's `bytes`, once the header and the checksum match.
+    static func payload(of bytes: UnsafeRawBufferPointer) -> Range<Int>? {
         var position = 0
-        func take(_ count: Int) -> ArraySlice<UInt8>? {
+        func take(_ count: Int) -> Range<Int>? {
             guard count >= 0, count <= bytes.count - position else { return nil }
             defer { position += count }
-            return bytes[position..<(position + count)]
+            return position..<(position + count)
         }
         func word() -> UInt64? {
-            guard let slice = take(8) else { return nil }
-            return slice.reversed().reduce(0) { $0 << 8 | UInt64($1) }
+            guard let range = take(8) else { return nil }
+            return bytes[range].reversed().reduce(0) { $0 << 8 | UInt64($1) }
         }
-        guard take(magic.count).map(Array.init) == magic,
+        guard take(magic.count).map({ bytes[$0].elementsEqual(magic) }) == true,
             word() == UInt64(formatVersion) << 32 | UInt64(ParseCacheCodec.version),
             let buildCount = word(), buildCount < 4096, let build = take(Int(buildCount)),
-            Array(build) == Array(buildID.utf8),
+            bytes[build].elementsEqual(buildID.utf8),
             let count = word(), count == UInt64(bytes.count - position - 8),
-            let sum = word(), let payload = take(Int(count)), checksum(payload) == sum
+            let sum = word(), let payload = take(Int(count)),
+            checksum(UnsafeRawBufferPointer(rebasing: bytes[payload]).assumingMemoryBound(to: UInt8.self)) == sum
         else { return nil }
         return payload
     }
@@ -93,24 +95,24 @@ public enum ParseCacheStore {
     /// A fast 64-bit checksum: catches damaged or truncated files, not tampering.
     static func checksum(_ bytes: some Collection<UInt8>) -> UInt64 { StableHash.digest(of: bytes) }
 
-    private static func readFile(_ path: String) -> [UInt8]? {
-        let fd = open(path, O_RDONLY)
+    /// The cache file mapped into memory (nil when missing, not a regular file, empty or too large).
+    ///
+    /// Mapped rather than read: the kernel hands over the page cache's pages instead of copying
+    /// megabytes into fresh memory, which costs more than everything else a run does with them.
+    /// As git does with its index and packs, this relies on the file never being rewritten in
+    /// place: abmsync only ever replaces it (`FileSystem.writeAtomically` renames a new file over
+    /// it), which leaves the mapped one intact.
+    private static func map(_ path: String) -> ByteStore? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size <= maxBytes else { return nil }
-        let size = Int(info.st_size)
-        var bytes = [UInt8](repeating: 0, count: size)
-        var filled = 0
-        let ok = bytes.withUnsafeMutableBytes { buffer -> Bool in
-            while filled < size {
-                let n = Foundation.read(fd, buffer.baseAddress! + filled, size - filled)
-                if n < 0, errno == EINTR { continue }
-                if n <= 0 { return false }
-                filled += n
-            }
-            return true
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_size > 0, info.st_size <= maxBytes,
+            let address = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE, fd, 0),
+            address != UnsafeMutableRawPointer(bitPattern: -1)
+        else { return nil }
+        return ByteStore(bytes: UnsafeRawBufferPointer(start: address, count: Int(info.st_size))) { bytes in
+            munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress), bytes.count)
         }
-        return ok ? bytes : nil
     }
 }

@@ -12,7 +12,14 @@ public enum ValidationScope: Sendable, Equatable {
 
 /// `abmsync validate`: reads the workspace from the chosen snapshot and checks it.
 public enum ValidateUseCase {
-    public static func run(at path: String, scope: ValidationScope, today: PlanDate) throws(AbmsyncError) -> ValidationReport {
+    /// - Parameter freeingMemory: false for a process that ends right after (the command line): what
+    ///   the run built (the repository with its index, the copy of the index, the parse records) is
+    ///   then left to the operating system, which takes the whole process back at once, instead of
+    ///   being freed one object at a time; at 10,000 plans that is about 5% of a warm
+    ///   `validate --staged`. (Compilers do the same with their syntax trees: clang's -disable-free.)
+    public static func run(at path: String, scope: ValidationScope, today: PlanDate, freeingMemory: Bool = true)
+        throws(AbmsyncError) -> ValidationReport
+    {
         switch scope {
         case .workingTree:
             // A plan folder outside git can still be validated from its files.
@@ -22,15 +29,21 @@ public enum ValidateUseCase {
                 return report(for: WorkspaceLoader.load(from: WorkingTreeSource(root: path)), today: today)
             }
             let repository = try PlanRepository.locate(from: path)
-            let source = WorkingTreeSource(root: repository.root)
-            return cachedReport(
+            let source = WorkingTreeSource(root: repository.root).listingPlanFolders()
+            let outcome = cachedOutcome(
                 source, fingerprints: source.fingerprints(), cachePath: ParseCacheStore.path(
                     gitDirectory: repository.git.gitDirectory, workingTree: true), today: today)
+            if !freeingMemory { ProcessMemory.keepUntilExit((repository, outcome)) }
+            return outcome.report
         case .staged:
             let repository = try PlanRepository.locate(from: path)
             do {
                 let source = try StagedSource(repository: repository.git)
-                return cachedReport(source, fingerprints: source.fingerprints, gitDirectory: repository.git.gitDirectory, today: today)
+                let outcome = cachedOutcome(
+                    source, fingerprints: source.fingerprints,
+                    cachePath: ParseCacheStore.path(gitDirectory: repository.git.gitDirectory), today: today)
+                if !freeingMemory { ProcessMemory.keepUntilExit((repository, source, outcome)) }
+                return outcome.report
             } catch {
                 throw .git(error)
             }
@@ -39,7 +52,11 @@ public enum ValidateUseCase {
             do {
                 let commit = try repository.git.resolveCommit(revision)
                 let source = try CommitSource(repository: repository.git, commit: commit)
-                return cachedReport(source, fingerprints: source.fingerprints, gitDirectory: repository.git.gitDirectory, today: today)
+                let outcome = cachedOutcome(
+                    source, fingerprints: source.fingerprints,
+                    cachePath: ParseCacheStore.path(gitDirectory: repository.git.gitDirectory), today: today)
+                if !freeingMemory { ProcessMemory.keepUntilExit((repository, source, outcome)) }
+                return outcome.report
             } catch {
                 throw .git(error, hint: error.code == .notFound ? "check the revision name with 'git log --oneline'" : nil)
             }
@@ -51,7 +68,7 @@ public enum ValidateUseCase {
     /// their inputs changed (`CachedValidation`). Same findings as a full run; the cache is updated
     /// when anything was redone.
     public static func cachedReport(
-        _ source: some WorkspaceSource, fingerprints: [String: String], gitDirectory: String, today: PlanDate,
+        _ source: some WorkspaceSource, fingerprints: FileFingerprints, gitDirectory: String, today: PlanDate,
         lastStageChange: [String: PlanDate] = [:]
     ) -> ValidationReport {
         cachedReport(
@@ -60,7 +77,7 @@ public enum ValidateUseCase {
     }
 
     static func cachedReport(
-        _ source: some WorkspaceSource, fingerprints: [String: String], cachePath: String, today: PlanDate,
+        _ source: some WorkspaceSource, fingerprints: FileFingerprints, cachePath: String, today: PlanDate,
         lastStageChange: [String: PlanDate] = [:]
     ) -> ValidationReport {
         cachedOutcome(source, fingerprints: fingerprints, cachePath: cachePath, today: today, lastStageChange: lastStageChange)
@@ -69,7 +86,7 @@ public enum ValidateUseCase {
 
     /// `cachedReport` with what it reused and redid.
     static func cachedOutcome(
-        _ source: some WorkspaceSource, fingerprints: [String: String], cachePath: String, today: PlanDate,
+        _ source: some WorkspaceSource, fingerprints: FileFingerprints, cachePath: String, today: PlanDate,
         lastStageChange: [String: PlanDate] = [:]
     ) -> CachedValidation.Outcome {
         let previous = ParseCacheStore.read(cachePath)

@@ -4,6 +4,7 @@ import ArgumentParser
 extension AbmsyncCommand {
     struct Conflicts: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "conflicts",
             abstract: "List the open merge conflicts in plan terms, with how to settle each.",
             discussion: """
                 Scans abmsync's files (and any other changed file) in the working tree for conflict markers and \

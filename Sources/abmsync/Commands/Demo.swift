@@ -5,6 +5,7 @@ import Foundation
 extension AbmsyncCommand {
     struct Demo: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "demo",
             abstract: "See abmsync at work: two teammates edit the same plans at once and sync.",
             discussion: """
                 Runs in a temporary folder with a shared remote and two clones: Jane (account executive) and Sam \

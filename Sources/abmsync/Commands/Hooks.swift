@@ -4,11 +4,13 @@ import ArgumentParser
 extension AbmsyncCommand {
     struct Hooks: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "hooks",
             abstract: "Manage the git hooks that check plans before each commit and push.",
             subcommands: [Install.self])
 
         struct Install: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "install",
                 abstract: "Install the pre-commit and pre-push hooks (an existing hook is kept and chained).",
                 discussion: """
                     pre-commit runs 'abmsync validate --staged': a commit with broken or out-of-policy plans is \

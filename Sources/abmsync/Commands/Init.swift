@@ -4,6 +4,7 @@ import ArgumentParser
 extension AbmsyncCommand {
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Create a plan repository: policy, team, account list, plan folders and hooks.",
             discussion: """
                 Writes abmsync.yaml (tiers, capacities, stages, section ownership, with the usual ABM defaults), \

@@ -6,6 +6,7 @@ import Foundation
 extension AbmsyncCommand {
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "new",
             abstract: "Add an account to the shared list, or create a cluster or programme plan.",
             subcommands: [NewAccount.self, NewCluster.self, NewProgramme.self])
     }

@@ -5,6 +5,7 @@ import ArgumentParser
 extension AbmsyncCommand {
     struct Resolve: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "resolve",
             abstract: "Settle merge conflicts by keeping our or their version.",
             discussion: """
                 With an account id, settles every conflict about that account (its entry in accounts.yaml and \

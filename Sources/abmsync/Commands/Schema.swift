@@ -5,6 +5,7 @@ import Foundation
 extension AbmsyncCommand {
     struct Schema: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "schema",
             abstract: "Write JSON Schemas so editors complete and check fields as you type.",
             discussion: """
                 Writes accounts, team, policy (abmsync.yaml) and plan front-matter schemas into .abmsync/schemas/ \

@@ -5,6 +5,7 @@ import ArgumentParser
 extension AbmsyncCommand {
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Show what is waiting to be shared, what teammates sent, conflicts and plan problems.",
             discussion: """
                 Works offline: 'behind' counts what the last sync saw. Exit 0 when nothing needs attention, \

@@ -89,6 +89,7 @@ enum SyncPrinter {
 extension AbmsyncCommand {
     struct Clone: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "clone",
             abstract: "Get your own copy of the team's plans from the shared remote.",
             discussion: """
                 Clones the plan repository, installs the hooks that check plans before each commit and push, and \
@@ -116,6 +117,7 @@ extension AbmsyncCommand {
 
     struct Pull: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "pull",
             abstract: "Get teammates' changes; your own edits are kept and merged field by field.",
             discussion: """
                 Your edits are recorded first (nothing is ever overwritten), then teammates' changes are merged: \
@@ -133,6 +135,7 @@ extension AbmsyncCommand {
 
     struct Push: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "push",
             abstract: "Check your edits and send them to the team (merging theirs first if needed).",
             discussion: """
                 Plans with errors are never sent: fix what 'abmsync validate' reports first. Edits are recorded \
@@ -150,6 +153,7 @@ extension AbmsyncCommand {
 
     struct Sync: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "sync",
             abstract: "Pull then push: get teammates' changes and send yours.",
             discussion: """
                 The everyday command. Offline is a normal state: your edits are recorded locally, one line says \

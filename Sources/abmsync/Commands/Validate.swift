@@ -5,6 +5,7 @@ import ArgumentParser
 extension AbmsyncCommand {
     struct Validate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "validate",
             abstract: "Check every plan against the format and your team's policy.",
             discussion: """
                 Reports each problem as 'file:line:col: error|warning[rule]: what — why — how to fix'. \
@@ -32,7 +33,8 @@ extension AbmsyncCommand {
 
         func run() throws {
             let scope: ValidationScope = staged ? .staged : rev.map { .revision($0) } ?? .workingTree
-            let report = try ValidateUseCase.run(at: options.repository, scope: scope, today: Today.date)
+            let report = try ValidateUseCase.run(
+                at: options.repository, scope: scope, today: Today.date, freeingMemory: false)
             let output: String
             switch format {
             case .text: output = report.renderText()
