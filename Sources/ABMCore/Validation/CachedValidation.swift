@@ -79,6 +79,8 @@ public enum CachedValidation {
         public var reparsed: Int
         /// accounts.yaml entries parsed now rather than reused.
         public var reparsedEntries: Int
+        /// True when accounts.yaml was read again (its content differs from the earlier record's).
+        public var rereadAccounts: Bool
         /// True when the cross-file findings were all taken from the memo.
         public var reusedMemo: Bool
         /// How many account and plan units ran (all of them without a usable memo).
@@ -143,8 +145,14 @@ public enum CachedValidation {
             memo: signature.map {
                 ValidationMemo(signature: $0, findings: cross.findings, accountNames: crossNames, units: memoUnits)
             },
-            reparsed: files.reparsed, reparsedEntries: files.reparsedEntries, reusedMemo: reused,
+            reparsed: files.reparsed, reparsedEntries: files.reparsedEntries,
+            rereadAccounts: files.records[WorkspaceFile.accounts] != nil && !Self.reusedAccounts(files), reusedMemo: reused,
             unitsRun: cross.unitsRun, ranAcross: cross.ranAcross)
+    }
+
+    private static func reusedAccounts(_ files: WorkspaceLoader.Files) -> Bool {
+        if case .record = files.accounts { return true }
+        return false
     }
 
     /// The cross-file findings of a run, with the unit each came from (nil when not tracked).

@@ -119,6 +119,15 @@ public struct FileParse: Sendable {
     /// The whole record as the cache holds it: written back as is.
     var encoded: ArraySlice<UInt8> { store.withBytes(body) { Array($0)[...] } }
 
+    /// How long the record is as the cache holds it.
+    var encodedCount: Int { body.count }
+
+    /// The record as the cache holds it, its length first, appended to `bytes` (no copy in between).
+    func appendEncoded(to writer: inout ByteWriter) {
+        writer.int(body.count)
+        store.withBytes(body) { writer.bytes.append(contentsOf: $0) }
+    }
+
     /// True when the record is for content with this fingerprint (its UTF-8 text), compared
     /// without decoding the record's.
     func hasFingerprint(_ fingerprint: ArraySlice<UInt8>) -> Bool {
@@ -222,7 +231,15 @@ public enum ParseCacheCodec {
 
     /// The memo, then the records.
     public static func encode(_ parses: [String: FileParse], memo: ValidationMemo?) -> [UInt8] {
+        encode(parses, memo: memo, after: [])
+    }
+
+    /// `encode(_:memo:)` behind `prefix` (a file header to fill in later), in one buffer: the cache
+    /// is megabytes, and every copy of it costs as much as the rest of the write.
+    public static func encode(_ parses: [String: FileParse], memo: ValidationMemo?, after prefix: [UInt8]) -> [UInt8] {
         var writer = ByteWriter()
+        writer.bytes = prefix
+        writer.bytes.reserveCapacity(prefix.count + 64 + parses.values.reduce(0) { $0 + $1.encodedCount + 64 })
         if let memo {
             writer.byte(1)
             writer.int(Int(bitPattern: UInt(memo.signature)))
@@ -271,23 +288,38 @@ public enum ParseCacheCodec {
 
     /// The records section: count, offset table, records in path order.
     static func encodeRecords(_ parses: [String: FileParse], to writer: inout ByteWriter) {
-        var records = ByteWriter()
-        var offsets: [UInt32] = []
-        offsets.reserveCapacity(parses.count)
-        for (path, parse) in parses.sorted(by: { UTF8Order.precedes($0.key, $1.key) }) {
+        // Paths alone are sorted (moving whole records around cost more than the rest of the write),
+        // with String's own order, which is byte order for ASCII paths; checked, and sorted byte-wise
+        // when some path is not ASCII.
+        var paths = parses.keys.sorted()
+        if zip(paths, paths.dropFirst()).contains(where: { !UTF8Order.precedes($0, $1) }) {
+            paths.sort(by: UTF8Order.precedes)
+        }
+        // The offsets come first: each record's length is known before it is written, so the
+        // records go straight into `writer`.
+        func varintCount(_ value: Int) -> Int {
+            var rest = UInt64(bitPattern: Int64((value << 1) ^ (value >> (Int.bitWidth - 1))))
+            var count = 1
+            while rest >= 0x80 {
+                rest >>= 7
+                count += 1
+            }
+            return count
+        }
+        writer.int(paths.count)
+        var offset = 0
+        for path in paths {
             // Past 4 GiB the offsets would wrap: such a cache is over `maxBytes` and never written.
-            offsets.append(UInt32(truncatingIfNeeded: records.bytes.count))
-            records.string(path)
-            let body = parse.encoded
-            records.int(body.count)
-            records.bytes.append(contentsOf: body)
+            let value = UInt32(truncatingIfNeeded: offset)
+            for shift in stride(from: 0, to: 32, by: 8) { writer.byte(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
+            let pathCount = path.utf8.count
+            let bodyCount = parses[path]?.encodedCount ?? 0
+            offset += varintCount(pathCount) + pathCount + varintCount(bodyCount) + bodyCount
         }
-        writer.int(offsets.count)
-        writer.bytes.reserveCapacity(writer.bytes.count + 4 * offsets.count + records.bytes.count)
-        for offset in offsets {
-            for shift in stride(from: 0, to: 32, by: 8) { writer.byte(UInt8(truncatingIfNeeded: offset >> UInt32(shift))) }
+        for path in paths {
+            writer.string(path)
+            parses[path]?.appendEncoded(to: &writer)
         }
-        writer.bytes.append(contentsOf: records.bytes)
     }
 
     /// A record's facts or accounts, located in `path`; nil when the bytes are damaged.

@@ -36,8 +36,13 @@ public enum ParseCacheStore {
 
     /// Replaces the cache; failures are ignored (the cache is only an optimisation).
     public static func write(_ parses: [String: FileParse], memo: ValidationMemo? = nil, to path: String) {
-        let payload = ParseCacheCodec.encode(parses, memo: memo)
-        let file = header(payloadCount: payload.count, checksum: checksum(payload)) + payload
+        // The header's length does not depend on what it says: the payload is encoded behind room for
+        // it, which is filled in once the payload's length and checksum are known.
+        let room = header(payloadCount: 0, checksum: 0).count
+        var file = ParseCacheCodec.encode(parses, memo: memo, after: [UInt8](repeating: 0, count: room))
+        let sum = checksum(file[room...])
+        let filled = header(payloadCount: file.count - room, checksum: sum)
+        file.replaceSubrange(0..<room, with: filled)
         guard file.count <= maxBytes else {
             unlink(path)
             return

@@ -96,12 +96,15 @@ public enum ValidateUseCase {
         // Rewriting the whole cache costs more than redoing a little work: a run that re-read a
         // handful of changed files or accounts.yaml entries and re-checked a handful of accounts and
         // plans leaves it as it is (the next run redoes those, with the same result, against the
-        // same records and memo). A first run, a run that checked across all accounts again, or
-        // much redone work is always kept.
+        // same records and memo). A first run, a run that checked across all accounts again, a new
+        // accounts.yaml (every later run would compare it with the old one again) or much redone
+        // work is always kept.
         let redone = outcome.reparsed + outcome.reparsedEntries + outcome.unitsRun
         let firstMemo = outcome.memo != nil && previous.memo == nil
         let ranAcross = outcome.ranAcross && outcome.memo != nil
-        if firstMemo || ranAcross || redone > rewriteAfterRedoing || (outcome.reparsed > 0 && previous.parses.isEmpty) {
+        if firstMemo || ranAcross || outcome.rereadAccounts || redone > rewriteAfterRedoing
+            || (outcome.reparsed > 0 && previous.parses.isEmpty)
+        {
             ParseCacheStore.write(outcome.records, memo: outcome.memo, to: cachePath)
         }
         return outcome
