@@ -40,29 +40,14 @@ public struct WorkingTreeSource: ConcurrentWorkspaceSource {
         func add(_ path: String, _ info: stat) {
             guard info.st_mode & S_IFMT == S_IFREG, nanoseconds(info.st_mtim) < settled, nanoseconds(info.st_ctim) < settled
             else { return }
-            // "stat:dev:ino:size:mode:mtime:ctime", written digit by digit: this runs for every file.
-            result.add(path) { text in
-                func field(_ separator: Unicode.Scalar, _ value: Int) {
-                    text.append(UInt8(ascii: separator))
-                    Self.appendDecimal(value, to: &text)
-                }
-                text.append(contentsOf: "stat".utf8)
-                field(":", Int(bitPattern: UInt(info.st_dev)))
-                field(":", Int(bitPattern: UInt(info.st_ino)))
-                field(":", Int(info.st_size))
-                field(":", Int(info.st_mode))
-                field(":", info.st_mtim.tv_sec)
-                field(".", info.st_mtim.tv_nsec)
-                field(":", info.st_ctim.tv_sec)
-                field(".", info.st_ctim.tv_nsec)
-            }
+            result.add(path) { Self.appendStatText(info, to: &$0) }
         }
         let rootFolder = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard rootFolder >= 0 else { return result.build() }
         defer { close(rootFolder) }
         var info = stat()
         func addIfRegular(_ path: String) {
-            if fstatat(rootFolder, path, &info, AT_SYMLINK_NOFOLLOW) == 0 { add(path, info) }
+            if path.withCString({ fstatat(rootFolder, $0, &info, AT_SYMLINK_NOFOLLOW) }) == 0 { add(path, info) }
         }
         // In byte order (abmsync.yaml, accounts.yaml, accounts/…, clusters/…, programs/…,
         // team.yaml), so the table needs no sorting.
@@ -76,18 +61,42 @@ public struct WorkingTreeSource: ConcurrentWorkspaceSource {
         return result.build()
     }
 
-    /// Appends `value` in decimal.
-    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
-        if value < 0 { bytes.append(UInt8(ascii: "-")) }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var rest = value.magnitude
-            var start = digits.count
-            repeat {
+    /// Appends the fingerprint text of `info`: "stat:dev:ino:size:mode:mtime:ctime", the times as
+    /// seconds.nanoseconds. Written backwards into one buffer, digit by digit: this runs for every
+    /// file of the repository.
+    private static func appendStatText(_ info: stat, to text: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 192) { buffer in
+            var start = buffer.count
+            func put(_ byte: Unicode.Scalar) {
                 start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            } while rest > 0
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
+                buffer[start] = UInt8(ascii: byte)
+            }
+            func put(_ value: Int) {
+                var rest = value.magnitude
+                repeat {
+                    start -= 1
+                    buffer[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                } while rest > 0
+                if value < 0 { put("-") }
+            }
+            put(info.st_ctim.tv_nsec)
+            put(".")
+            put(info.st_ctim.tv_sec)
+            put(":")
+            put(info.st_mtim.tv_nsec)
+            put(".")
+            put(info.st_mtim.tv_sec)
+            put(":")
+            put(Int(info.st_mode))
+            put(":")
+            put(Int(info.st_size))
+            put(":")
+            put(Int(bitPattern: UInt(info.st_ino)))
+            put(":")
+            put(Int(bitPattern: UInt(info.st_dev)))
+            for character in "stat:".unicodeScalars.reversed() { put(character) }
+            text.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[start...]))
         }
     }
 
