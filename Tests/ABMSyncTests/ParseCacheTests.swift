@@ -284,4 +284,52 @@ extension ParseCacheTests {
             #expect(left.renderText() == freed.renderText(), "\(scope)")
         }
     }
+
+    /// A new account list is written to the cache once it stays (committed), not while the commit it
+    /// is checked for may still be refused and edited again; either way the findings are a full run's.
+    @Test func aNewAccountListIsKeptOnceCommitted() throws {
+        let temp = TemporaryDirectory()
+        let root = temp.file("plans")
+        _ = try Initializer.run(at: root, remote: nil, executable: "/bin/true")
+        func accounts(_ acv: Int) -> String {
+            "accounts:\n" + (0..<40).map { "  acct-\($0):\n    name: Account \($0)\n    tier: 3\n    acv: \($0 == 7 ? acv : 1000)\n" }.joined()
+        }
+        temp.write("plans/accounts.yaml", accounts(1000))
+        GitCLI.run(["add", "-A"], in: root)
+        GitCLI.run(["commit", "-q", "--no-verify", "-m", "list"], in: root)
+        let repository = try PlanRepository.locate(from: root)
+        let cachePath = ParseCacheStore.path(gitDirectory: repository.git.gitDirectory)
+        func cacheIdentity() -> String {
+            var info = stat()
+            guard stat(cachePath, &info) == 0 else { return "none" }
+            return "\(info.st_ino) \(info.st_mtim.tv_sec).\(info.st_mtim.tv_nsec)"
+        }
+        func staged() throws -> ValidationReport {
+            let report = try ValidateUseCase.run(at: root, scope: .staged, today: today)
+            let cold = ValidateUseCase.report(for: WorkspaceLoader.load(from: try StagedSource(repository: repository.git)), today: today)
+            #expect(report.findings == cold.findings)
+            #expect(report.renderText() == cold.renderText())
+            return report
+        }
+        _ = try staged()
+        let written = cacheIdentity()
+        #expect(written != "none")
+
+        // Staged, not committed: checked, the cache left as it is.
+        temp.write("plans/accounts.yaml", accounts(2000))
+        GitCLI.run(["add", "accounts.yaml"], in: root)
+        _ = try staged()
+        #expect(cacheIdentity() == written)
+        // Committed: the next run keeps it.
+        GitCLI.run(["commit", "-q", "--no-verify", "-m", "acv"], in: root)
+        _ = try staged()
+        let kept = cacheIdentity()
+        #expect(kept != written)
+        let records = ParseCacheStore.read(cachePath).parses
+        let committed = GitCLI.run(["rev-parse", "HEAD:accounts.yaml"], in: root).stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(records[WorkspaceFile.accounts]?.fingerprint == committed)
+        _ = try staged()
+        #expect(cacheIdentity() == kept)
+    }
 }

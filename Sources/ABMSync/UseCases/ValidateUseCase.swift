@@ -41,7 +41,8 @@ public enum ValidateUseCase {
                 let source = try StagedSource(repository: repository.git)
                 let outcome = cachedOutcome(
                     source, fingerprints: source.fingerprints,
-                    cachePath: ParseCacheStore.path(gitDirectory: repository.git.gitDirectory), today: today)
+                    cachePath: ParseCacheStore.path(gitDirectory: repository.git.gitDirectory), today: today,
+                    keepNewAccountList: committedAccountList(source.fingerprints, in: repository.git))
                 if !freeingMemory { ProcessMemory.keepUntilExit((repository, source, outcome)) }
                 return outcome.report
             } catch {
@@ -84,10 +85,24 @@ public enum ValidateUseCase {
             .report
     }
 
+    /// True when the staged accounts.yaml is the one HEAD has: a state that stays. A staged one that
+    /// differs may still change (the commit it is checked for can be refused and edited again).
+    static func committedAccountList(_ fingerprints: FileFingerprints, in repository: Repository) -> Bool {
+        guard let staged = fingerprints[WorkspaceFile.accounts], let head = try? repository.headCommitID(),
+            let tree = try? repository.commit(head).treeID,
+            let entry = try? repository.treeEntry(at: WorkspaceFile.accounts, inTree: tree)
+        else { return true }
+        return entry.id.hex == staged
+    }
+
     /// `cachedReport` with what it reused and redid.
+    ///
+    /// - Parameter keepNewAccountList: false when accounts.yaml may still change before it stays (the
+    ///   index of a commit not yet made): a new account list is then not written to the cache on
+    ///   its own account (the next run compares it with the cached one again, a few milliseconds).
     static func cachedOutcome(
         _ source: some WorkspaceSource, fingerprints: FileFingerprints, cachePath: String, today: PlanDate,
-        lastStageChange: [String: PlanDate] = [:]
+        lastStageChange: [String: PlanDate] = [:], keepNewAccountList: Bool = true
     ) -> CachedValidation.Outcome {
         let previous = ParseCacheStore.read(cachePath)
         let outcome = CachedValidation.run(
@@ -97,12 +112,12 @@ public enum ValidateUseCase {
         // handful of changed files or accounts.yaml entries and re-checked a handful of accounts and
         // plans leaves it as it is (the next run redoes those, with the same result, against the
         // same records and memo). A first run, a run that checked across all accounts again, a new
-        // accounts.yaml (every later run would compare it with the old one again) or much redone
-        // work is always kept.
+        // accounts.yaml once it stays (every later run would compare it with the old one again) or
+        // much redone work is always kept.
         let redone = outcome.reparsed + outcome.reparsedEntries + outcome.unitsRun
         let firstMemo = outcome.memo != nil && previous.memo == nil
         let ranAcross = outcome.ranAcross && outcome.memo != nil
-        if firstMemo || ranAcross || outcome.rereadAccounts || redone > rewriteAfterRedoing
+        if firstMemo || ranAcross || (outcome.rereadAccounts && keepNewAccountList) || redone > rewriteAfterRedoing
             || (outcome.reparsed > 0 && previous.parses.isEmpty)
         {
             ParseCacheStore.write(outcome.records, memo: outcome.memo, to: cachePath)
