@@ -72,7 +72,9 @@ public enum CachedValidation {
     public struct Outcome: Sendable {
         public var report: ValidationReport
         /// A record for every file with a fingerprint, to keep for the next run.
-        public var records: [String: FileParse]
+        public var records: [String: FileParse] { WorkspaceLoader.Files.records(fileRecords, adding: newAccountList) }
+        let fileRecords: [String: FileParse]
+        let newAccountList: (fingerprint: String, list: AccountList)?
         /// The memo to keep for the next run (nil when the inputs could not be pinned down).
         public var memo: ValidationMemo?
         /// Files parsed now rather than reused.
@@ -141,12 +143,13 @@ public enum CachedValidation {
         }
         return Outcome(
             report: ValidationReport(findings: fileFindings + cross.findings, accountNames: cross.names),
-            records: files.records,
+            fileRecords: files.records, newAccountList: files.newAccountList,
             memo: signature.map {
                 ValidationMemo(signature: $0, findings: cross.findings, accountNames: crossNames, units: memoUnits)
             },
             reparsed: files.reparsed, reparsedEntries: files.reparsedEntries,
-            rereadAccounts: files.records[WorkspaceFile.accounts] != nil && !Self.reusedAccounts(files), reusedMemo: reused,
+            rereadAccounts: files.newAccountList != nil || (files.records[WorkspaceFile.accounts] != nil && !Self.reusedAccounts(files)),
+            reusedMemo: reused,
             unitsRun: cross.unitsRun, ranAcross: cross.ranAcross)
     }
 
@@ -461,7 +464,8 @@ public enum CachedValidation {
         var across = StableHash()
         var plans: [ValidationUnits.PlanUnit] = []
         plans.reserveCapacity(files.plans.count)
-        let accountFolder = Plan.Kind.account.folder.utf8.count + 1
+        let accountPrefix = Array((Plan.Kind.account.folder + "/").utf8)
+        let accountFolder = accountPrefix.count
         for plan in files.plans {
             let path: String
             let digest: UInt64
@@ -473,7 +477,8 @@ public enum CachedValidation {
                 (path, digest) = (recordPath, record.digest)
             }
             var inputs = StableHash(seed: digest)
-            if WorkspaceFile.planKind(of: path) == .account {
+            // Every path here is a plan file: the folder says its kind.
+            if path.utf8.starts(with: accountPrefix) {
                 let id = String(decoding: path.utf8.dropFirst(accountFolder).dropLast(3), as: UTF8.self)
                 if let position = entryPosition[id] {
                     ownPlan[position] = digest
@@ -518,9 +523,13 @@ public enum CachedValidation {
         }
         switch files.accounts {
         case .parsed, .record, .listed:
-            // Parsed now or reused, a file with a fingerprint has a record.
-            guard let record = files.records[WorkspaceFile.accounts] else { return nil }
-            hash.combine(record.digest)
+            // Parsed now or reused, a file with a fingerprint has a record (or one to make).
+            if let pending = files.newAccountList {
+                hash.combine(pending.list.digest)
+            } else {
+                guard let record = files.records[WorkspaceFile.accounts] else { return nil }
+                hash.combine(record.digest)
+            }
         case .missing:
             hash.combine("missing accounts")
         }

@@ -97,6 +97,18 @@ public struct AccountList: Sendable {
         return result
     }
 
+    /// A digest of everything the list gives: equal digests, equal accounts and findings at the
+    /// same lines.
+    public var digest: UInt64 {
+        var hash = StableHash(seed: UInt64(entries.count))
+        for entry in entries {
+            hash.combine(entry.key)
+            hash.combine(UInt64(bitPattern: Int64(entry.lineOffset)))
+            hash.combine(entry.digest)
+        }
+        return hash.value
+    }
+
     /// Every finding of reading the file, in file order.
     public var findings: [Finding] {
         var result: [Finding] = []

@@ -57,7 +57,11 @@ public struct FileParse: Sendable {
         var payload = ByteWriter()
         payload.byte(Self.entryByEntry)
         accountList.encode(into: &payload)
-        self.init(fingerprint: fingerprint, findings: accountList.findings, isAccounts: true, payload: payload.bytes)
+        // The list's own digest, so a run that does not make the record (`WorkspaceLoader.Files`) gives
+        // the same one.
+        self.init(
+            fingerprint: fingerprint, findings: accountList.findings, isAccounts: true, payload: payload.bytes,
+            digest: accountList.digest)
     }
 
     /// How an accounts.yaml record holds its accounts: parsed from the whole file, or entry by entry.
@@ -74,8 +78,8 @@ public struct FileParse: Sendable {
         }
     }
 
-    private init(fingerprint: String, findings: [Finding], isAccounts: Bool, payload: [UInt8]) {
-        let digest = StableHash.digest(of: payload)
+    private init(fingerprint: String, findings: [Finding], isAccounts: Bool, payload: [UInt8], digest: UInt64? = nil) {
+        let digest = digest ?? StableHash.digest(of: payload)
         var record = ByteWriter()
         record.string(fingerprint)
         record.byte(isAccounts ? 1 : 0)

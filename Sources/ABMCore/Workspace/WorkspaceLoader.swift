@@ -90,7 +90,7 @@ public struct WorkspaceLoader {
             policy: files.policy, team: files.team, accounts: accounts, plans: plans, documents: files.documents,
             presentFiles: files.present)
         var load = WorkspaceLoad(workspace: workspace, findings: findings)
-        load.parses = files.records
+        load.parses = files.allRecords
         load.reparsed = files.reparsed
         return load
     }
@@ -139,8 +139,24 @@ public struct WorkspaceLoader {
         /// In path order.
         public var plans: [PlanFile]
         public var accounts: AccountsFile
-        /// A record for every file with a fingerprint (reused or new), for the caller to keep.
+        /// A record for every file with a fingerprint (reused or new), for the caller to keep; a new
+        /// accounts.yaml read entry by entry is in `newAccountList` instead (`allRecords` adds it).
         public var records: [String: FileParse]
+        /// accounts.yaml read entry by entry now, with its fingerprint: its record is made only when
+        /// asked for (2 MB at 10,000 accounts, and most runs keep the cache file as it is).
+        public var newAccountList: (fingerprint: String, list: AccountList)?
+
+        /// `records` with the record of a new accounts.yaml.
+        public var allRecords: [String: FileParse] { Self.records(records, adding: newAccountList) }
+
+        static func records(_ records: [String: FileParse], adding list: (fingerprint: String, list: AccountList)?)
+            -> [String: FileParse]
+        {
+            guard let list else { return records }
+            var all = records
+            all[WorkspaceFile.accounts] = FileParse(fingerprint: list.fingerprint, accountList: list.list)
+            return all
+        }
         /// How many of those were parsed now rather than reused.
         public var reparsed: Int
         /// How many accounts.yaml entries were parsed now (the others were reused).
@@ -165,6 +181,7 @@ public struct WorkspaceLoader {
         // accounts.yaml is the largest single file: it is parsed while the plans are.
         var accountsRecord: FileParse?
         var accountsTask: BackgroundTask<(AccountsRead, FileParse?)>?
+        var newAccountList: (fingerprint: String, list: AccountList)?
         let earlierAccounts = reuse?.previous[WorkspaceFile.accounts]
         if let now = reuse?.fingerprints[WorkspaceFile.accounts], let earlierAccounts, earlierAccounts.fingerprint == now {
             present.insert(WorkspaceFile.accounts)
@@ -174,12 +191,9 @@ public struct WorkspaceLoader {
             accountsTask = BackgroundTask {
                 let read = Self.accounts(accountsBytes, earlier: earlierAccounts)
                 // Its record is encoded there too, rather than here once the plans are done.
-                guard let fingerprint else { return (read, nil) }
-                switch read {
-                case .listed(let list): return (read, FileParse(fingerprint: fingerprint, accountList: list))
-                case .whole(let load):
-                    return (read, FileParse(fingerprint: fingerprint, result: .accounts(load.accounts, load.findings)))
-                }
+                // The record of a list read entry by entry is made only when asked for.
+                guard let fingerprint, case .whole(let load) = read else { return (read, nil) }
+                return (read, FileParse(fingerprint: fingerprint, result: .accounts(load.accounts, load.findings)))
             }
         }
         var paths: [(path: String, kind: Plan.Kind)] = []
@@ -256,6 +270,10 @@ public struct WorkspaceLoader {
             case .listed(let list):
                 reparsedEntries = list.parsedCount
                 accounts = .listed(list)
+                if let fingerprint = reuse?.fingerprints[WorkspaceFile.accounts] {
+                    reparsed += 1
+                    newAccountList = (fingerprint, list)
+                }
             case .whole(let load):
                 accounts = .parsed(load)
             }
@@ -264,8 +282,8 @@ public struct WorkspaceLoader {
         }
         return Files(
             policy: policy, team: team, findings: findings, documents: documents, present: present, plans: plans,
-            accounts: accounts, records: records, reparsed: reparsed, reparsedEntries: reparsedEntries,
-            listedEverything: listedEverything)
+            accounts: accounts, records: records, newAccountList: newAccountList, reparsed: reparsed,
+            reparsedEntries: reparsedEntries, listedEverything: listedEverything)
     }
 
     /// Reads and parses plans on all cores, giving one outcome per job, in order.
