@@ -436,22 +436,7 @@ public enum CachedValidation {
     static func units(of files: WorkspaceLoader.Files, list: AccountList, fingerprints: FileFingerprints, validator: Validator)
         -> ValidationUnits?
     {
-        guard files.listedEverything else { return nil }
-        var shared = StableHash()
-        for path in [WorkspaceFile.policy, WorkspaceFile.team] {
-            if let fingerprint = fingerprints[path] {
-                shared.combine(fingerprint)
-            } else if files.present.contains(path) {
-                return nil
-            } else {
-                shared.combine("missing " + path)
-            }
-        }
-        shared.combine(validator.today.description)
-        for (id, date) in validator.lastStageChange.sorted(by: { $0.key < $1.key }) {
-            shared.combine(id)
-            shared.combine(date.description)
-        }
+        guard var shared = sharedInputs(of: files, fingerprints: fingerprints, validator: validator) else { return nil }
         // Each account plan joined with its entry (by id): an account's checks read its plan, an
         // account plan's checks read its account's row. Cluster and programme plans are read by
         // account checks (do they exist) and by the checks across accounts (their facts).
@@ -510,17 +495,7 @@ public enum CachedValidation {
     static func signature(of files: WorkspaceLoader.Files, fingerprints: FileFingerprints, validator: Validator)
         -> UInt64?
     {
-        guard files.listedEverything else { return nil }
-        var hash = StableHash()
-        for path in [WorkspaceFile.policy, WorkspaceFile.team] {
-            if let fingerprint = fingerprints[path] {
-                hash.combine(fingerprint)
-            } else if files.present.contains(path) {
-                return nil
-            } else {
-                hash.combine("missing " + path)
-            }
-        }
+        guard var hash = sharedInputs(of: files, fingerprints: fingerprints, validator: validator) else { return nil }
         switch files.accounts {
         case .parsed, .record, .listed:
             // Parsed now or reused, a file with a fingerprint has a record (or one to make).
@@ -544,11 +519,30 @@ public enum CachedValidation {
                 hash.combine(record.digest)
             }
         }
+        return hash.value
+    }
+
+    /// What every check may read besides the plans and accounts: policy, team, the date and the
+    /// history; nil when some input has no fingerprint or a folder could not be listed.
+    private static func sharedInputs(of files: WorkspaceLoader.Files, fingerprints: FileFingerprints, validator: Validator)
+        -> StableHash?
+    {
+        guard files.listedEverything else { return nil }
+        var hash = StableHash()
+        for path in [WorkspaceFile.policy, WorkspaceFile.team] {
+            if let fingerprint = fingerprints[path] {
+                hash.combine(fingerprint)
+            } else if files.present.contains(path) {
+                return nil
+            } else {
+                hash.combine("missing " + path)
+            }
+        }
         hash.combine(validator.today.description)
         for (id, date) in validator.lastStageChange.sorted(by: { $0.key < $1.key }) {
             hash.combine(id)
             hash.combine(date.description)
         }
-        return hash.value
+        return hash
     }
 }
