@@ -71,21 +71,8 @@ for n in "${sizes[@]}"; do
     # --staged after a one-account change in the account list: accounts.yaml is a new blob, so it is
     # parsed again and the cross-file rules run again.
     account_edit=$bench/edit-one-account.sh
-    cat >"$account_edit" <<'SH'
-#!/bin/sh
-python3 - "$1/accounts.yaml" <<'PY'
-import sys, time
-p = sys.argv[1]
-lines = open(p).read().split("\n")
-inside = False
-for i, line in enumerate(lines):
-    if line == "  account-000005:": inside = True; continue
-    if inside and line.startswith("    acv: "):
-        lines[i] = "    acv: %d" % (500000 + time.time_ns() % 100000); break
-open(p, "w").write("\n".join(lines))
-PY
-git -C "$1" add accounts.yaml
-SH
+    printf '%s\n' '#!/bin/sh' "python3 $repo/scripts/bench/edit_account.py \"\$1/accounts.yaml\" account-000005 acv" \
+        'git -C "$1" add accounts.yaml' >"$account_edit"
     chmod +x "$account_edit"
     echo "--staged after a one-account change in accounts.yaml:"
     hyperfine -N -w 2 -r "$runs" --prepare "$account_edit $dir" --export-json "$bench/staged-account-$n.json" "$bin validate --staged -C $dir" | grep -E "Time|Range"
@@ -93,21 +80,8 @@ SH
     # --staged after an owner change (the AE of one tier 1 account): what the checks across accounts
     # read (capacities per AE) changed, so they run again over every account.
     owner_edit=$bench/edit-one-owner.sh
-    cat >"$owner_edit" <<'SH'
-#!/bin/sh
-python3 - "$1/accounts.yaml" <<'PY'
-import sys
-p = sys.argv[1]
-lines = open(p).read().split("\n")
-inside = False
-for i, line in enumerate(lines):
-    if line == "  account-000007:": inside = True; continue
-    if inside and line.startswith("    ae: "):
-        lines[i] = "    ae: ae2" if line == "    ae: ae1" else "    ae: ae1"; break
-open(p, "w").write("\n".join(lines))
-PY
-git -C "$1" add accounts.yaml
-SH
+    printf '%s\n' '#!/bin/sh' "python3 $repo/scripts/bench/edit_account.py \"\$1/accounts.yaml\" account-000007 ae" \
+        'git -C "$1" add accounts.yaml' >"$owner_edit"
     chmod +x "$owner_edit"
     echo "--staged after an owner change in accounts.yaml (checks across accounts run again):"
     hyperfine -N -w 2 -r "$runs" --prepare "$owner_edit $dir" --export-json "$bench/staged-owner-$n.json" "$bin validate --staged -C $dir" | grep -E "Time|Range"

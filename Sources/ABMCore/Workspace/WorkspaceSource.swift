@@ -132,7 +132,7 @@ public enum PlanText {
     }
 
     /// 1-based line and column (columns count characters' first bytes) of the byte at `offset`.
-    private static func position(ofByte offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (line: Int, column: Int) {
+    static func position(ofByte offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (line: Int, column: Int) {
         var line = 1
         var column = 1
         for byte in bytes[..<offset] {

@@ -415,7 +415,7 @@ public enum YAMLParser {
         case YAML_MEMORY_ERROR:
             return YAMLParseError(line: 1 + lineOffset, column: 1, message: "out of memory while reading YAML")
         case YAML_READER_ERROR:
-            let (readerLine, readerColumn) = position(ofByte: parser.problem_offset, in: bytes)
+            let (readerLine, readerColumn) = PlanText.position(ofByte: parser.problem_offset, in: bytes)
             return YAMLParseError(line: readerLine + lineOffset, column: readerColumn, message: problem)
         case YAML_SCANNER_ERROR, YAML_PARSER_ERROR:
             var message = problem
@@ -443,20 +443,5 @@ public enum YAMLParser {
             return "check that this line is indented like its neighbours"
         }
         return nil
-    }
-
-    /// 1-based line and column (in Unicode scalars) of a byte offset.
-    private static func position(ofByte offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
-        var line = 1
-        var column = 1
-        for byte in bytes.prefix(offset) {
-            if byte == UInt8(ascii: "\n") {
-                line += 1
-                column = 1
-            } else if byte & 0xC0 != 0x80 {
-                column += 1
-            }
-        }
-        return (line, column)
     }
 }
