@@ -9,7 +9,8 @@ import Testing
     static let files: [String: String] = [
         "abmsync.yaml": "version: 1\n",
         "team.yaml": "people:\n  jane: {name: Jane Doe, email: jane@example.com, roles: [ae]}\n",
-        "accounts.yaml": "accounts:\n  acme: {name: Acme, tier: 1, ae: jane}\n  beta: {tier: 3, colour: blue}\n",
+        // Block style: its record holds the entries one by one (`AccountList`).
+        "accounts.yaml": "accounts:\n  acme:\n    name: Acme\n    tier: 1\n    ae: jane\n  beta:\n    tier: 3\n    colour: blue\n",
         "accounts/acme.md": "---\naccount: acme\nstakeholders:\n  - {name: P, role: champion}\n---\n# Acme\n\n## Summary\nText.\n",
         "accounts/beta.md": "---\naccount: beta\nkpis: [broken\n---\n# Beta\n",
         "accounts/b.md": "no front matter\n",
@@ -24,13 +25,16 @@ import Testing
         let fingerprints = files.mapValues { "fp-\(StableHash.digest(of: Array($0.utf8)))" }
         return WorkspaceLoader.read(
             from: MemorySource(files), reusing: ParseReuse(fingerprints: fingerprints, previous: [:])
-        ).records
+        ).allRecords
     }
 
     static let memo = ValidationMemo(
         signature: 42,
         findings: [Finding(.warning, rule: "tier-capacity", at: SourceLocation(file: "accounts.yaml", line: 3), "too many")],
-        accountNames: ["acme": "Acme"])
+        accountNames: ["acme": "Acme"],
+        units: ValidationUnits(
+            shared: 1, across: 2, accounts: [ValidationUnits.AccountUnit(key: "acme", lineOffset: 1, inputs: 3)],
+            plans: [ValidationUnits.PlanUnit(path: "accounts/acme.md", inputs: 4)], owners: [.across(anchor: "acme")]))
 
     static func expectSame(_ found: FileParse?, _ expected: FileParse, path: String) {
         guard let found else {
@@ -104,7 +108,10 @@ import Testing
                 _ = record.fingerprint
                 _ = record.hasFingerprint(Array("fp".utf8)[...])
                 _ = record.result(path: path)
-                _ = record.encoded
+                var writer = ByteWriter()
+                record.appendEncoded(to: &writer)
+                _ = record.accountList()?.accounts
+                _ = record.accountList()?.findings
             }
         }
         for length in 0..<bytes.count { use(Array(bytes.prefix(length))) }

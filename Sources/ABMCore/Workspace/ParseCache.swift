@@ -120,10 +120,7 @@ public struct FileParse: Sendable {
         }
     }
 
-    /// The whole record as the cache holds it: written back as is.
-    var encoded: ArraySlice<UInt8> { store.withBytes(body) { Array($0)[...] } }
-
-    /// How long the record is as the cache holds it.
+    /// How long the record is as the cache holds it (written back as is).
     var encodedCount: Int { body.count }
 
     /// The record as the cache holds it, its length first, appended to `bytes` (no copy in between).
