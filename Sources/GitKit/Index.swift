@@ -162,6 +162,21 @@ extension Repository {
         return Index(handle: out, repository: self)
     }
 
+    /// The index stored in the file at `path` (absolute, or relative to the current folder), such as
+    /// the temporary one `git commit -a` or `git commit PATH` prepares and names in GIT_INDEX_FILE.
+    /// A missing file is an error (libgit2 would give an empty index, which would look like nothing
+    /// to commit).
+    public func index(file path: String) throws(GitError) -> Index {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw GitError(code: .notFound, operation: "open the staging area", subject: path, libraryMessage: "no such file")
+        }
+        var out: OpaquePointer?
+        try check(git_index_open(&out, path), "open the staging area", subject: path)
+        guard let out else { throw GitError(code: .generic, operation: "open the staging area", subject: path) }
+        return Index(handle: out, repository: self)
+    }
+
     /// A new, empty in-memory index (not tied to any file).
     public func makeInMemoryIndex() throws(GitError) -> Index {
         var out: OpaquePointer?

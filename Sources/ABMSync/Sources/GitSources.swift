@@ -56,7 +56,8 @@ public struct CommitSource: WorkspaceSource {
 }
 
 /// Reads plan files from the index: exactly what the next commit would contain, whatever the
-/// working tree holds now.
+/// working tree holds now. `git commit -a`, `git commit PATH` and `--amend` commit from an index
+/// of their own, which git names in GIT_INDEX_FILE: pass it as `index` to judge that one.
 public struct StagedSource: WorkspaceSource {
     let repository: Repository
     /// The stage-0 entries of the files abmsync reads (and of the other files of the plan folders),
@@ -68,9 +69,10 @@ public struct StagedSource: WorkspaceSource {
     public let fingerprints: FileFingerprints
     public var label: String { "staged changes" }
 
-    public init(repository: Repository) throws(GitError) {
+    public init(repository: Repository, index: Index? = nil) throws(GitError) {
         self.repository = repository
-        let all = try repository.index().entries
+        let all: [IndexEntry]
+        if let index { all = index.entries } else { all = try repository.index().entries }
         var files: [IndexEntry] = []
         var plans = Array(repeating: [String](), count: Self.planFolders.count)
         var fingerprints = FileFingerprints.Builder(capacity: all.count, length: 40)

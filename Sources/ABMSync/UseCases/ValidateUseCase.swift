@@ -7,6 +7,10 @@ public enum ValidationScope: Sendable, Equatable {
     case workingTree
     /// The index: exactly what the next commit would contain.
     case staged
+    /// The index stored in this file (absolute, or relative to the current folder): what git passes
+    /// its hooks in GIT_INDEX_FILE, the snapshot `git commit -a`, `git commit PATH` or `--amend` is
+    /// about to commit.
+    case index(file: String)
     case revision(String)
 }
 
@@ -35,10 +39,12 @@ public enum ValidateUseCase {
                     gitDirectory: repository.git.gitDirectory, workingTree: true), today: today)
             if !freeingMemory { ProcessMemory.keepUntilExit((repository, outcome)) }
             return outcome.report
-        case .staged:
+        case .staged, .index:
             let repository = try PlanRepository.locate(from: path)
             do {
-                let source = try StagedSource(repository: repository.git)
+                var index: Index?
+                if case .index(let file) = scope { index = try repository.git.index(file: file) }
+                let source = try StagedSource(repository: repository.git, index: index)
                 let outcome = cachedOutcome(
                     source, fingerprints: source.fingerprints,
                     cachePath: ParseCacheStore.path(gitDirectory: repository.git.gitDirectory), today: today,

@@ -1,6 +1,7 @@
 import ABMCore
 import ABMSync
 import ArgumentParser
+import Foundation
 
 extension AbmsyncCommand {
     struct Validate: ParsableCommand {
@@ -13,7 +14,8 @@ extension AbmsyncCommand {
 
                 Examples:
                   abmsync validate                 the working tree
-                  abmsync validate --staged        exactly what the next commit would contain
+                  abmsync validate --staged        exactly what the next commit would contain (in a git hook:
+                                                   the index git names in GIT_INDEX_FILE)
                   abmsync validate --rev HEAD~1    a past version
                 """)
 
@@ -32,7 +34,15 @@ extension AbmsyncCommand {
         }
 
         func run() throws {
-            let scope: ValidationScope = staged ? .staged : rev.map { .revision($0) } ?? .workingTree
+            let scope: ValidationScope
+            if staged {
+                // In a hook, git names the index it is about to commit (with 'git commit -a', 'git
+                // commit PATH' or '--amend', a temporary one, not .git/index).
+                scope = ProcessInfo.processInfo.environment["GIT_INDEX_FILE"].flatMap { $0.isEmpty ? nil : .index(file: $0) }
+                    ?? .staged
+            } else {
+                scope = rev.map { .revision($0) } ?? .workingTree
+            }
             let report = try ValidateUseCase.run(
                 at: options.repository, scope: scope, today: Today.date, freeingMemory: false)
             let output: String
