@@ -55,6 +55,12 @@ extension Repository {
         git_reference_free(ref)
     }
 
+    /// Makes later updates of `name` append to its reflog, whatever the ref (git keeps logs only for
+    /// branches, remote branches and HEAD unless told).
+    public func keepReflog(for name: String) throws(GitError) {
+        try check(git_reference_ensure_log(handle, name), "keep the history of", subject: name)
+    }
+
     /// Points HEAD at branch `name` (full reference name) without touching files.
     public func setHead(_ name: String) throws(GitError) {
         try check(git_repository_set_head(handle, name), "switch to", subject: name)

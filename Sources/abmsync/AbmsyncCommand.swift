@@ -27,14 +27,15 @@ struct AbmsyncCommand: ParsableCommand {
     )
 
     /// Runs a command with abmsync's exit-code convention: usage errors 64 (ArgumentParser), operational
-    /// failures 2, findings and conflicts 1 (thrown as ExitCode by the commands themselves).
+    /// failures 2, findings and conflicts 1 (thrown as ExitCode by the commands themselves, or an
+    /// `AbmsyncError` whose `plansNeedAttention` says so: a pull/push/sync refused for them).
     static func main() {
         do {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as AbmsyncError {
             FileHandle.standardError.write(Data((error.rendered + "\n").utf8))
-            Foundation.exit(ExitStatus.operationalFailure)
+            Foundation.exit(error.plansNeedAttention ? ExitStatus.needsAttention : ExitStatus.operationalFailure)
         } catch {
             exit(withError: error)
         }

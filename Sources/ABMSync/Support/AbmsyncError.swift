@@ -17,6 +17,17 @@ public enum AbmsyncError: Error, Sendable {
     case cannotResolve(file: String, line: Int, reason: String, hint: String?)
     /// The plans have errors, so abmsync will not record or send them.
     case validationFailed([Finding])
+    /// Conflicts from a merge are still marked in the files, so abmsync will not record or send them.
+    case conflictsOpen(String, hint: String)
+
+    /// True when abmsync did its job and the plans need the person's attention (exit code 1):
+    /// errors in the plans, or conflicts to settle. Everything else is abmsync failing (exit code 2).
+    public var plansNeedAttention: Bool {
+        switch self {
+        case .validationFailed, .conflictsOpen: return true
+        default: return false
+        }
+    }
 
     /// `error: <what failed>: <why>` plus optional `  --> where`, `  hint: how to fix` and `  caused by:` lines.
     public var rendered: String {
@@ -36,6 +47,9 @@ public enum AbmsyncError: Error, Sendable {
         case .invalidArgument(let message, let hint):
             lines.append("error: \(message)")
             if let hint { lines.append("  hint: \(hint)") }
+        case .conflictsOpen(let message, let hint):
+            lines.append("error: \(message)")
+            lines.append("  hint: \(hint)")
         case .alreadyExists(let what, let location, let hint):
             lines.append("error: \(what) already exists")
             if let location { lines.append("  --> \(location)") }

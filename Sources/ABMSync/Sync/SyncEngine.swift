@@ -13,6 +13,9 @@ public struct SyncReport: Sendable {
 
     /// Local edits recorded before anything else (nil when there were none).
     public var checkpoint: (commit: String, changes: [PlanChange])?
+    /// Local edits a pull did not record on the branch because they have errors: kept in the working
+    /// files and in a commit on `SyncEngine.keptEditsReference`, never sent.
+    public var keptEdits: (commit: String, changes: [PlanChange], errors: [Finding])?
     public var pullOutcome: Outcome?
     /// What teammates changed, in plan terms.
     public var incoming: [PlanChange] = []
@@ -48,9 +51,18 @@ public final class SyncEngine {
     var git: Repository { repository.git }
     /// Trees already validated in this run: each is checked once, however many steps need it.
     private var validatedTrees: Set<ObjectID> = []
+    /// This run's commit of local edits kept off the branch (see `keptEditsReference`): what the
+    /// working files hold instead of HEAD.
+    private var keptEdits: ObjectID?
 
-    /// Get teammates' changes: local edits are recorded first (unvalidated: a pull never refuses),
-    /// then the remote branch is merged in.
+    /// Where a pull keeps local edits that have errors: a commit whose parent is HEAD, on a private
+    /// ref that is never sent (its reflog keeps the earlier ones). The branch only ever gets
+    /// commits that pass validation, so nothing invalid reaches the team through a later sync.
+    public static let keptEditsReference = "refs/abmsync/checkpoint"
+
+    /// Get teammates' changes: local edits are recorded first (a pull never refuses: valid edits
+    /// become a commit on the branch, edits with errors are kept aside), then the remote branch is
+    /// merged in and the kept edits, if any, are merged into the files on top.
     public func pull() throws(AbmsyncError) -> SyncReport {
         try session(validateLocalEdits: false) { (identity, report) throws(AbmsyncError) in
             guard try fetchOrGoOffline(&report) else { return }
@@ -61,6 +73,7 @@ public final class SyncEngine {
     /// Send local edits (validated), merging teammates' changes first when the remote moved.
     public func push(maxAttempts: Int = 3) throws(AbmsyncError) -> SyncReport {
         try session(validateLocalEdits: true) { (identity, report) throws(AbmsyncError) in
+            if sharedFolderIsMissing(&report) { return }
             try pushLoop(identity: identity, report: &report, maxAttempts: maxAttempts)
         }
     }
@@ -87,12 +100,33 @@ public final class SyncEngine {
         try finishResolvedMerge(identity: identity, report: &report)
         try checkpoint(identity: identity, report: &report, validate: validateLocalEdits)
         FaultInjection.crashPoint("after-checkpoint")
-        try body(identity, &report)
+        do {
+            try body(identity, &report)
+        } catch {
+            reportBeforeFailure = report
+            throw error
+        }
         return report
+    }
+
+    /// When an operation failed after local edits were recorded: the report up to then (what was
+    /// recorded), so the person can be told their edits are safe.
+    public private(set) var reportBeforeFailure: SyncReport?
+
+    /// The commit holding recorded edits the shared remote does not have yet (as of the last fetch),
+    /// or nil when everything recorded here has been sent.
+    public func unsentCommit() -> String? {
+        guard let head = try? git.headCommitID() else { return nil }
+        guard let reference = try? upstreamReference, let upstream = try? git.referenceTarget(reference) else {
+            return head.short
+        }
+        if upstream == head || (try? git.mergeBase(head, upstream)) == head { return nil }
+        return head.short
     }
 
     /// Fetches; false (with the report marked offline) when the remote cannot be reached.
     private func fetchOrGoOffline(_ report: inout SyncReport) throws(AbmsyncError) -> Bool {
+        if sharedFolderIsMissing(&report) { return false }
         do {
             try fetch(&report)
             return true
@@ -102,6 +136,18 @@ public final class SyncEngine {
             report.offlineReason = error.offlineReason
             return false
         }
+    }
+
+    /// True (with the report marked offline) when the remote is a folder on this machine (a path or
+    /// file://) that is not there: an unmounted share or an unplugged drive is offline, like a server
+    /// that does not answer. (libgit2 calls a path that does not exist an "unsupported URL protocol".)
+    private func sharedFolderIsMissing(_ report: inout SyncReport) -> Bool {
+        guard let url = try? git.remote(named: remote)?.url, let folder = LocalRemote.folder(of: url),
+            !FileSystem.exists(folder)
+        else { return false }
+        report.offline = true
+        report.offlineReason = "the shared folder '\(folder)' is not there (is the share or drive connected?)"
+        return true
     }
 
     // MARK: - Steps
@@ -128,19 +174,33 @@ public final class SyncEngine {
     }
 
     /// Local edits become a commit first: whatever happens next (a crash, a conflict), both
-    /// versions stay in history.
+    /// versions stay in history. Only valid edits go on the branch; with `validate` false (pull),
+    /// edits with errors are kept aside (`keptEditsReference`) instead of refused.
     private func checkpoint(identity: Signature, report: inout SyncReport, validate: Bool) throws(AbmsyncError) {
         let statuses = try repository.changedFiles()
         if try hasUnresolvedConflicts(statuses) {
-            throw .invalidArgument(
+            throw .conflictsOpen(
                 "teammates' changes are waiting to be merged with yours and some conflicts are still open",
                 hint: "run 'abmsync conflicts' to see them, settle each (edit the file or 'abmsync resolve'), then sync again")
         }
-        let recorded = try repository.commitLocalChanges(
-            as: identity, today: today, validate: validate, statuses: statuses)
+        let recorded: (commit: ObjectID, changes: [PlanChange])?
+        do {
+            recorded = try repository.commitLocalChanges(as: identity, today: today, validate: true, statuses: statuses)
+        } catch {
+            guard !validate, case .validationFailed(let errors) = error, (try? git.headCommitID()) != nil else { throw error }
+            if let kept = try repository.keepLocalChangesAside(
+                as: identity, reference: Self.keptEditsReference, statuses: statuses)
+            {
+                keptEdits = kept.commit
+                report.keptEdits = (kept.commit.short, kept.changes, errors)
+            }
+            return
+        }
         if let recorded {
             report.checkpoint = (recorded.commit.short, recorded.changes)
-            if validate, let tree = try? git.commit(recorded.commit).treeID { validatedTrees.insert(tree) }
+            if let tree = try? git.commit(recorded.commit).treeID { validatedTrees.insert(tree) }
+            // Edits kept aside by an earlier pull are in this commit now (or were dropped since).
+            try? git.deleteReference(Self.keptEditsReference)
         }
     }
 
@@ -220,11 +280,12 @@ public final class SyncEngine {
                 try describeIncoming(from: nil, to: theirs, report: &report)
                 return
             }
-            // The working tree equals HEAD here (local edits were recorded first), so only the files
-            // that differ between HEAD and the result need writing.
-            let headTree = try git.commit(head).treeID
+            // The working tree equals HEAD here (local edits were recorded first), or the commit of
+            // the edits kept aside, so only the files that differ between that and the result need
+            // writing.
+            let workingTree = try git.commit(keptEdits ?? head).treeID
             func changedFiles(to tree: ObjectID) throws(GitError) -> [String] {
-                try git.changedPaths(from: headTree, to: tree)
+                try git.changedPaths(from: workingTree, to: tree)
             }
             switch try CommitMerger.merge(git, ours: head, theirs: theirs) {
             case .upToDate:
@@ -232,10 +293,12 @@ public final class SyncEngine {
             case .fastForward(let target):
                 // Files first, then the branch: a crash in between leaves the new files as edits that the
                 // next run records and merges again, never an old tree recorded over new history.
-                let targetTree = try git.commit(target).treeID
-                try git.checkoutTree(targetTree, force: true, paths: try changedFiles(to: targetTree))
+                let files = try filesWithKeptEdits(on: target)
+                try git.checkoutTree(files.tree, force: true, paths: try changedFiles(to: files.tree))
+                try stageOnly(target, writtenFrom: head, files: files.tree)
                 try moveBranch(to: target, from: head, reason: "abmsync: pull (fast-forward)")
-                report.pullOutcome = .fastForwarded
+                report.pullOutcome = files.conflicts.isEmpty ? .fastForwarded : .conflicts
+                report.conflicts = files.conflicts
                 try describeIncoming(from: head, to: target, report: &report)
             case .merged(let tree):
                 let base = try git.mergeBase(head, theirs)
@@ -244,11 +307,23 @@ public final class SyncEngine {
                 let commit = try git.createCommit(
                     tree: tree, parents: [head, theirs], message: message, author: identity, updating: nil)
                 FaultInjection.crashPoint("after-merge-commit")
-                try git.checkoutTree(tree, force: true, paths: try changedFiles(to: tree))
+                let files = try filesWithKeptEdits(on: commit)
+                try git.checkoutTree(files.tree, force: true, paths: try changedFiles(to: files.tree))
+                try stageOnly(commit, writtenFrom: head, files: files.tree)
                 FaultInjection.crashPoint("after-checkout")
                 try moveBranch(to: commit, from: head, reason: "abmsync: pull (merge)")
-                report.pullOutcome = .merged
-            case .conflicted(let tree, let conflicts):
+                report.pullOutcome = files.conflicts.isEmpty ? .merged : .conflicts
+                report.conflicts = files.conflicts
+            case .conflicted(var tree, var conflicts):
+                if let keptEdits {
+                    // The files get the kept edits too; the merge commit that settles the conflicts
+                    // is validated before it is made.
+                    switch try CommitMerger.merge(git, ours: keptEdits, theirs: theirs) {
+                    case .conflicted(let withEdits, let found): (tree, conflicts) = (withEdits, found)
+                    case .merged(let withEdits): tree = withEdits
+                    case .upToDate, .fastForward: break
+                    }
+                }
                 let base = try git.mergeBase(head, theirs)
                 try describeIncoming(from: base, to: theirs, report: &report)
                 // Files get the merged content, conflicted ones with markers; HEAD stays where it is and
@@ -266,6 +341,41 @@ public final class SyncEngine {
         } catch {
             throw AbmsyncError.from(error)
         }
+    }
+
+    /// What the working files become when the branch moves to `tip`: its tree, with the edits kept
+    /// aside this run (if any) merged on top, conflicts marked.
+    private func filesWithKeptEdits(on tip: ObjectID) throws(AbmsyncError) -> (tree: ObjectID, conflicts: [MergeConflict]) {
+        do {
+            guard let keptEdits else { return (try git.commit(tip).treeID, []) }
+            switch try CommitMerger.merge(git, ours: keptEdits, theirs: tip) {
+            case .upToDate: return (try git.commit(keptEdits).treeID, [])
+            case .fastForward(let newer): return (try git.commit(newer).treeID, [])
+            case .merged(let tree): return (tree, [])
+            case .conflicted(let tree, let conflicts): return (tree, conflicts)
+            }
+        } catch {
+            throw AbmsyncError.from(error)
+        }
+    }
+
+    /// After the files got `files` (the tip's tree plus kept edits), the index holds the tip's
+    /// version of every file the move from `old` touched: the kept edits stay unstaged, as they were.
+    private func stageOnly(_ tip: ObjectID, writtenFrom old: ObjectID, files: ObjectID) throws(GitError) {
+        guard keptEdits != nil else { return }
+        let tipTree = try git.commit(tip).treeID
+        let paths = Set(try git.changedPaths(from: try git.commit(old).treeID, to: tipTree))
+            .union(try git.changedPaths(from: tipTree, to: files))
+        let index = try git.index()
+        for path in paths.sorted() {
+            let entry = try git.treeEntry(at: path, inTree: tipTree)
+            if let entry {
+                if index.entry(at: path)?.id != entry.id { try index.add(path: path, blob: entry.id, mode: entry.mode) }
+            } else if index.entry(at: path) != nil {
+                try index.remove(path: path)
+            }
+        }
+        try index.write()
     }
 
     private func headBranchReference() throws(GitError) -> String {

@@ -70,7 +70,7 @@ extension PlanRepository {
             let index = try git.index()
             try index.addAll()
             if index.hasConflicts {
-                throw AbmsyncError.invalidArgument(
+                throw AbmsyncError.conflictsOpen(
                     "there are unresolved conflicts", hint: "run 'abmsync conflicts' to see them and 'abmsync resolve' to settle them")
             }
             let staged = try StagedSource(repository: git)
@@ -89,6 +89,43 @@ extension PlanRepository {
             let message = CommitMessage.make(changes: changes, prefix: subjectPrefix ?? (validate ? nil : "Checkpoint: "))
             let id = try git.createCommit(
                 tree: tree, parents: parent.map { [$0] } ?? [], message: message, author: identity)
+            return (id, changes)
+        } catch {
+            throw AbmsyncError.from(error)
+        }
+    }
+}
+
+extension PlanRepository {
+    /// Records every local change as a commit whose parent is HEAD, on `reference` (a private ref,
+    /// never on the branch, never sent), and leaves the branch, the index and the files as they were:
+    /// edits that do not pass validation yet are safe in history without reaching the team. The
+    /// reference's reflog keeps the earlier ones. Returns nil when there was nothing to record.
+    public func keepLocalChangesAside(
+        as identity: Signature, reference: String, statuses known: [FileStatus]? = nil
+    ) throws(AbmsyncError) -> (commit: ObjectID, changes: [PlanChange])? {
+        let statuses: [FileStatus]
+        if let known { statuses = known } else { statuses = try changedFiles() }
+        guard !statuses.isEmpty else { return nil }
+        let changes = try localChanges(statuses: statuses)
+        do {
+            let index = try git.index()
+            // Staged in memory only, to make the tree; the index file is not written, and the
+            // in-memory copy goes back to it afterwards (a checkout would otherwise save it).
+            defer { try? index.reload(force: true) }
+            try index.addAll()
+            if index.hasConflicts {
+                throw AbmsyncError.conflictsOpen(
+                    "there are unresolved conflicts", hint: "run 'abmsync conflicts' to see them and 'abmsync resolve' to settle them")
+            }
+            let tree = try index.writeTree(to: git)
+            let parent = try git.headCommitID()
+            if let parent, try git.commit(parent).treeID == tree { return nil }
+            let message = CommitMessage.make(changes: changes, prefix: "Edits kept aside (not shared, they have errors): ")
+            let id = try git.createCommit(
+                tree: tree, parents: parent.map { [$0] } ?? [], message: message, author: identity, updating: nil)
+            try git.keepReflog(for: reference)
+            try git.setReference(reference, to: id, logMessage: "abmsync: edits kept aside while pulling")
             return (id, changes)
         } catch {
             throw AbmsyncError.from(error)

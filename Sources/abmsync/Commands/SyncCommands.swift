@@ -45,16 +45,54 @@ enum SyncPrinter {
     ) throws {
         let engine = SyncEngine(
             repository: try PlanRepository.locate(from: options.repository), options: remote.remoteOptions(), today: Today.date)
-        let status = print(try operation(engine), action: action)
+        let report: SyncReport
+        do {
+            report = try operation(engine)
+        } catch let error as AbmsyncError where !error.plansNeedAttention {
+            // abmsync could not finish: say what was recorded before, and that it is safe.
+            if let before = engine.reportBeforeFailure { printRecorded(before) }
+            Console.err(error.rendered)
+            if let unsent = engine.unsentCommit() {
+                Console.err("Your edits are recorded here (\(unsent)) and will be sent the next time a sync gets through.")
+            }
+            throw ExitCode(ExitStatus.operationalFailure)
+        }
+        let status = print(report, action: action)
         if status != ExitStatus.ok { throw ExitCode(status) }
     }
 
-    static func print(_ report: SyncReport, action: String) -> Int32 {
+    static func printRecorded(_ report: SyncReport) {
         if let checkpoint = report.checkpoint {
             Console.out("Recorded your edits (\(checkpoint.commit)):")
             for change in checkpoint.changes.prefix(20) { Console.out("  \(change)") }
             if checkpoint.changes.count > 20 { Console.out("  … and \(checkpoint.changes.count - 20) more") }
         }
+    }
+
+    static func print(_ report: SyncReport, action: String) -> Int32 {
+        printRecorded(report)
+        let status = printPull(report, action: action)
+        if let kept = report.keptEdits {
+            printKeptEdits(kept)
+            return status == ExitStatus.ok || status == ExitStatus.offline ? ExitStatus.needsAttention : status
+        }
+        return status
+    }
+
+    /// Edits a pull kept out of the team's history because they have errors: what they are, what is
+    /// wrong, and that they are safe.
+    static func printKeptEdits(_ kept: (commit: String, changes: [PlanChange], errors: [Finding])) {
+        let count = kept.errors.count
+        Console.err("warning: your edits were kept here but not recorded for the team: they have \(count) error\(count == 1 ? "" : "s")")
+        for change in kept.changes.prefix(20) { Console.err("  edited: \(change)") }
+        if kept.changes.count > 20 { Console.err("  … and \(kept.changes.count - 20) more edits") }
+        for finding in kept.errors.prefix(20) { Console.err("  \(finding.formatted)") }
+        if count > 20 { Console.err("  … and \(count - 20) more errors (abmsync validate lists them all)") }
+        Console.err(
+            "  hint: fix \(count == 1 ? "it" : "them") in your files (abmsync validate shows how), then run 'abmsync sync' to send your edits; a copy is saved as \(kept.commit)")
+    }
+
+    private static func printPull(_ report: SyncReport, action: String) -> Int32 {
         if report.offline {
             Console.out(
                 "Offline: \(report.remoteURL ?? report.remote) cannot be reached right now. Your edits are saved here and will be sent next time you sync.")
