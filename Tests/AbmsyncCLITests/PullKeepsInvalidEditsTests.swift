@@ -123,4 +123,42 @@ import Testing
         #expect(GitCLI.run(["show", "refs/abmsync/checkpoint:accounts.yaml"], in: team.jane).stdout.contains("acv: lots"))
         #expect(team.sharedCommitsThatFailValidation().isEmpty)
     }
+
+    /// A pull with invalid edits killed at each step: the edits are in the files or on the private ref,
+    /// the next pull finishes, and nothing invalid is ever on the branch.
+    @Test(arguments: ["after-checkpoint", "after-fetch", "after-merge-commit", "after-checkout"])
+    func aPullKilledMidwayLosesNoEditAndCommitsNothingInvalid(point: String) throws {
+        let team = Team()
+        team.edit("sam", "accounts.yaml", "stage: target", "stage: engaged")
+        #expect(CLITests.abmsync(["sync"], in: team.sam).status == 0)
+        // Jane has a valid commit of her own not sent yet (so the pull merges), then mistypes.
+        team.edit("jane", "accounts.yaml", "acv: 450000", "acv: 480000")
+        let committed = runProcess(
+            GitCLI.executable, ["commit", "-qam", "acv"], in: team.jane,
+            environment: GitCLI.environment(home: team.jane).merging(["ABMSYNC_TODAY": "2026-11-22"]) { $1 })
+        #expect(committed.status == 0, "\(committed.combined)")
+        team.edit("jane", "accounts.yaml", "ae: jane", "ae: jnae")
+
+        var environment = GitCLI.environment(home: team.jane)
+        environment["ABMSYNC_TEST_CRASH_AT"] = point
+        environment["ABMSYNC_TODAY"] = "2026-11-22"
+        let crashed = runProcess(CLITests.binary, ["pull", "--quiet"], in: team.jane, environment: environment)
+        #expect(crashed.status == 137, "\(crashed.combined)")
+        let files = team.temp.read("jane/accounts.yaml") ?? ""
+        let kept = GitCLI.run(["show", "refs/abmsync/checkpoint:accounts.yaml"], in: team.jane).stdout
+        #expect(files.contains("ae: jnae") || kept.contains("ae: jnae"))
+        #expect(!GitCLI.run(["log", "-p", "main"], in: team.jane).stdout.contains("jnae"))
+
+        let again = CLITests.abmsync(["pull"], in: team.jane)
+        #expect(again.status == 1, "\(again.combined)")
+        let working = team.temp.read("jane/accounts.yaml") ?? ""
+        #expect(working.contains("ae: jnae") && working.contains("stage: engaged") && working.contains("acv: 480000"), "\(working)")
+        #expect(!GitCLI.run(["log", "-p", "main"], in: team.jane).stdout.contains("jnae"))
+        team.edit("jane", "accounts.yaml", "ae: jnae", "ae: jane")
+        let sent = CLITests.abmsync(["sync"], in: team.jane)
+        #expect(sent.status == 0, "\(sent.combined)")
+        #expect(team.sharedCommitsThatFailValidation().isEmpty)
+        #expect(GitCLI.run(["status", "--porcelain"], in: team.jane).stdout == "")
+        #expect(GitCLI.run(["fsck", "--strict"], in: team.jane).status == 0)
+    }
 }
