@@ -16,6 +16,8 @@ public enum StatusUseCase {
         public var conflictMarkers: [Finding]
         public var errors: Int
         public var warnings: Int
+        /// What this copy lacks of abmsync's set-up (hooks, merge driver).
+        public var setupGaps: [SetupCheck.Gap] = []
     }
 
     public static func run(_ repository: PlanRepository, today: PlanDate) throws(AbmsyncError) -> Status {
@@ -36,7 +38,7 @@ public enum StatusUseCase {
                 branch: branch, remoteURL: remote.map { RemoteDisplay.redacted($0.url) }, ahead: ahead, behind: behind,
                 localChanges: try repository.localChanges(), mergeInProgress: try git.mergeHead() != nil,
                 conflictMarkers: load.findings.filter { $0.rule == "conflict-marker" }, errors: report.errorCount,
-                warnings: report.warningCount)
+                warnings: report.warningCount, setupGaps: SetupCheck.gaps(repository))
         } catch {
             throw AbmsyncError.from(error)
         }

@@ -12,13 +12,16 @@ public enum Initializer {
         public var commit: String?
         public var hooks: [HookInstaller.Outcome] = []
         public var mergeDriverConfigured = false
+        /// abmsync's merge lines were added to .git/info/attributes (this copy only): an existing plan
+        /// repository whose .gitattributes lacks them.
+        public var localAttributesAdded = false
         public var remoteAdded: String?
         /// Set when the initial commit was recorded under abmsync's own name (no git identity).
         public var usedFallbackIdentity = false
 
         public var changedNothing: Bool {
             created.isEmpty && !createdGitRepository && commit == nil && !hooks.contains(where: \.changedSomething)
-                && !mergeDriverConfigured && remoteAdded == nil
+                && !mergeDriverConfigured && !localAttributesAdded && remoteAdded == nil
         }
     }
 
@@ -54,8 +57,11 @@ public enum Initializer {
             result.createdGitRepository = true
         }
 
-        // Files from the templates, only where missing.
-        let files: [(String, String)] = [
+        // An existing plan repository (a clone: abmsync.yaml is in its history) is only set up here
+        // (hooks, merge driver, attributes in .git/info): its shared files are the team's, so init
+        // writes none of them and records nothing. A new one gets the templates where missing.
+        let existingPlans = Self.hasCommittedPolicy(repository)
+        let files: [(String, String)] = existingPlans ? [] : [
             (WorkspaceFile.policy, BundledFiles.policy),
             (WorkspaceFile.team, BundledFiles.team),
             (WorkspaceFile.accounts, BundledFiles.accounts),
@@ -66,7 +72,11 @@ public enum Initializer {
             try FileSystem.writeAtomically(content, to: root + "/" + path)
             result.created.append(path)
         }
-        if try ensureAttributes(root: root) { result.created.append(".gitattributes") }
+        if existingPlans {
+            result.localAttributesAdded = try ensureLocalAttributes(repository, root: root)
+        } else if try ensureAttributes(root: root) {
+            result.created.append(".gitattributes")
+        }
         result.mergeDriverConfigured = try configureMergeDriver(repository, executable: executable)
 
         if let remote {
@@ -104,6 +114,45 @@ public enum Initializer {
         var text = existing
         if !text.isEmpty, text.utf8.last != UInt8(ascii: "\n") { text += "\n" }
         if !text.contains("# abmsync:") { text += "# abmsync: merge plans field by field and section by section\n" }
+        text += missing.joined(separator: "\n") + "\n"
+        try FileSystem.writeAtomically(text, to: path)
+        return true
+    }
+
+    /// True when HEAD's tree holds abmsync.yaml: a plan repository someone already set up.
+    static func hasCommittedPolicy(_ repository: Repository) -> Bool {
+        guard let head = try? repository.headCommitID(), let tree = try? repository.commit(head).treeID else { return false }
+        return ((try? repository.treeEntry(at: WorkspaceFile.policy, inTree: tree)) ?? nil) != nil
+    }
+
+    /// abmsync's merge lines that neither .gitattributes nor .git/info/attributes has.
+    static func missingAttributes(_ repository: Repository, root: String) -> [String] {
+        var present: Set<String> = []
+        for path in [root + "/.gitattributes", repository.gitDirectory + "info/attributes"] {
+            guard let data = FileManager.default.contents(atPath: path) else { continue }
+            for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
+                present.insert(line.trimmingCharacters(in: .whitespaces))
+            }
+        }
+        return attributes.filter { !present.contains($0) }
+    }
+
+    /// Adds abmsync's missing merge lines to .git/info/attributes: git reads them like .gitattributes
+    /// (with precedence), but they belong to this copy, so `git status` stays clean and nothing is
+    /// recorded for the team. True when the file changed.
+    static func ensureLocalAttributes(_ repository: Repository, root: String) throws(AbmsyncError) -> Bool {
+        let missing = missingAttributes(repository, root: root)
+        guard !missing.isEmpty else { return false }
+        let folder = repository.gitDirectory + "info"
+        let path = folder + "/attributes"
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw .io(path: folder, action: "create the folder", reason: FileSystem.describe(error))
+        }
+        var text = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        if !text.isEmpty, text.utf8.last != UInt8(ascii: "\n") { text += "\n" }
+        if !text.contains("# abmsync:") { text += "# abmsync: merge plans field by field and section by section (this copy)\n" }
         text += missing.joined(separator: "\n") + "\n"
         try FileSystem.writeAtomically(text, to: path)
         return true
@@ -149,11 +198,14 @@ public enum Initializer {
 }
 
 extension Initializer {
-    /// For `hooks install` and `clone`: make sure .gitattributes and the merge driver are in place.
-    /// Returns what changed, in words.
+    /// For `hooks install` and `clone`: make sure the merge driver is configured and git knows which
+    /// files it merges. Lines .gitattributes lacks go to .git/info/attributes (this copy only; the
+    /// shared .gitattributes is the team's, and `git status` stays clean). Returns what changed, in words.
     public static func configureMergeDriverAndAttributes(_ repository: PlanRepository) throws(AbmsyncError) -> [String] {
         var changes: [String] = []
-        if try ensureAttributes(root: repository.root) { changes.append("added abmsync's merge lines to .gitattributes") }
+        if try ensureLocalAttributes(repository.git, root: repository.root) {
+            changes.append("git now merges plans with abmsync (lines added to .git/info/attributes, this copy only)")
+        }
         if try configureMergeDriver(repository.git, executable: HookInstaller.currentExecutable()) {
             changes.append("configured the abmsync merge driver for git merge")
         }

@@ -15,7 +15,10 @@ extension AbmsyncCommand {
                 discussion: """
                     pre-commit runs 'abmsync validate --staged': a commit with broken or out-of-policy plans is \
                     refused. pre-push validates each commit being pushed. A hook that was already there is moved \
-                    to '<hook>.local' and still runs after abmsync's check; abmsync says so.
+                    to '<hook>.local' and still runs after abmsync's check; abmsync says so. Also sets up \
+                    field-by-field merging for 'git merge' (the merge driver in .git/config; the attribute \
+                    lines in .git/info/attributes when .gitattributes lacks them). Run it once in a copy made \
+                    with plain 'git clone': 'abmsync status' says when it is needed.
                     """)
 
             @OptionGroup var options: RepositoryOptions

@@ -12,7 +12,8 @@ extension AbmsyncCommand {
                 and programs/, and .gitattributes so merges go field by field. Initialises git, records a first \
                 commit and installs the hooks that check plans before each commit and push.
 
-                Running it again on an existing plan repository changes nothing and says so.
+                Running it again on an existing plan repository changes nothing and says so. In a copy made \
+                with plain 'git clone' it records nothing: it only installs the hooks and sets up merging.
 
                 Example:
                   abmsync init acme-abm --remote git@github.com:acme/abm-plans.git
@@ -34,6 +35,9 @@ extension AbmsyncCommand {
             for path in result.created { Console.out("  wrote \(path)") }
             if let remote = result.remoteAdded { Console.out("  shares with \(remote) (origin)") }
             if result.mergeDriverConfigured { Console.out("  merges of plans and lists now go field by field (git merge driver)") }
+            if result.localAttributesAdded {
+                Console.out("  git now merges plans with abmsync (lines added to .git/info/attributes, this copy only)")
+            }
             for hook in result.hooks where hook.changedSomething { Console.out("  \(hook.summary)") }
             if let commit = result.commit { Console.out("  recorded the first version (\(commit))") }
             if result.usedFallbackIdentity {
@@ -41,7 +45,9 @@ extension AbmsyncCommand {
                     "note: no git identity is set, so the first version was recorded as 'abmsync'. Set yours with:\n  git config --global user.name \"Your Name\"\n  git config --global user.email you@example.com"
                 )
             }
-            Console.out("Next: edit team.yaml, then add accounts with 'abmsync new account ID --tier 1 ...'.")
+            if result.commit != nil || !result.created.isEmpty {
+                Console.out("Next: edit team.yaml, then add accounts with 'abmsync new account ID --tier 1 ...'.")
+            }
         }
     }
 }

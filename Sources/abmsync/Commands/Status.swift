@@ -42,6 +42,7 @@ extension AbmsyncCommand {
                     Console.out("  see them with 'abmsync conflicts'; settle them with 'abmsync resolve' or by editing the file")
                 }
             }
+            if let advice = SetupCheck.advice(status.setupGaps) { Console.out(advice) }
             Console.out("Plans: \(status.errors) error\(status.errors == 1 ? "" : "s"), \(status.warnings) warning\(status.warnings == 1 ? "" : "s")\(status.errors + status.warnings > 0 ? " ('abmsync validate' for details)" : "").")
             if status.errors > 0 || !status.conflictMarkers.isEmpty { throw ExitCode(ExitStatus.needsAttention) }
         }

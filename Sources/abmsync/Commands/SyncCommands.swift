@@ -58,6 +58,7 @@ enum SyncPrinter {
             throw ExitCode(ExitStatus.operationalFailure)
         }
         let status = print(report, action: action)
+        if let advice = SetupCheck.advice(SetupCheck.gaps(engine.repository)) { Console.err(advice) }
         if status != ExitStatus.ok { throw ExitCode(status) }
     }
 
