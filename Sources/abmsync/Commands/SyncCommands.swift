@@ -162,7 +162,10 @@ extension AbmsyncCommand {
                 Your edits are recorded first (nothing is ever overwritten), then teammates' changes are merged: \
                 the account list and front matter field by field, plans section by section. What changed is \
                 listed in plan terms; real conflicts are marked in the file and listed with how to settle them.
-                Exit codes: 0 done, 1 conflicts to settle, 2 error, 75 offline (nothing lost; try later).
+                Edits that have errors are kept in your files (and a private copy) but not recorded for the \
+                team; the pull says what is wrong.
+                Exit codes: 0 done, 1 conflicts to settle or edits with errors, 2 error, 75 offline (nothing \
+                lost; try later).
                 """)
         @OptionGroup var options: RepositoryOptions
         @OptionGroup var remote: RemoteArguments
