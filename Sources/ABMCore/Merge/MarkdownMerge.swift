@@ -46,10 +46,7 @@ struct MarkdownMerger {
                         // An item owns its lines, not the blank lines after it.
                         var end = min(item.lines.upperBound, lines.count + 1)
                         while end - 1 > item.lines.lowerBound, lines.isBlank(end - 1) { end -= 1 }
-                        starts[item.lines.lowerBound] = (
-                            end,
-                            "item:" + Self.itemIdentity(lines[item.lines.lowerBound])
-                        )
+                        Self.addItem(lines: lines, range: item.lines.lowerBound..<end, into: &starts)
                     }
                 case .table(let rows):
                     for row in rows where row.lowerBound <= lines.count {
@@ -62,6 +59,43 @@ struct MarkdownMerger {
                 }
             }
             itemStarts = starts
+        }
+
+        /// An item and the items nested in it, each a unit of its own: the parent owns its lines up
+        /// to its first child, a child its own lines, so that rewording a parent and ticking one of its
+        /// children are two edits. (A child is known by its own text: a reworded parent keeps its children.)
+        static func addItem(lines: TextLines, range: Range<Int>, into starts: inout [Int: (end: Int, key: String)]) {
+            var heads: [(line: Int, indent: Int)] = [(range.lowerBound, lines.indentation(range.lowerBound))]
+            var fence = false
+            for number in (range.lowerBound + 1)..<max(range.lowerBound + 1, range.upperBound) {
+                let line = lines[number]
+                let content = line.drop { $0 == " " || $0 == "\t" }
+                if content.hasPrefix("```") || content.hasPrefix("~~~") { fence.toggle() }
+                if !fence, isListMarker(content), lines.indentation(number) > heads[0].indent {
+                    heads.append((number, lines.indentation(number)))
+                }
+            }
+            for (index, head) in heads.enumerated() {
+                var end = index + 1 < heads.count ? heads[index + 1].line : range.upperBound
+                while end - 1 > head.line, lines.isBlank(end - 1) { end -= 1 }
+                starts[head.line] = (end, "item:" + itemIdentity(lines[head.line]))
+            }
+        }
+
+        /// `- `, `* `, `+ `, `1. ` or `1) ` at the start of `content`.
+        static func isListMarker(_ content: Substring) -> Bool {
+            var rest = content
+            if let first = rest.first, first == "-" || first == "*" || first == "+" {
+                rest = rest.dropFirst()
+            } else {
+                let digits = rest.prefix { $0.isASCII && $0.isNumber }
+                guard !digits.isEmpty, digits.count <= 9, let mark = rest.dropFirst(digits.count).first,
+                    mark == "." || mark == ")"
+                else { return false }
+                rest = rest.dropFirst(digits.count + 1)
+            }
+            guard let next = rest.first else { return true }
+            return next == " " || next == "\t" || next == "\n" || next == "\r\n"
         }
 
         func text(of section: Section) -> String { lines.text(section.lines) }
@@ -144,24 +178,90 @@ struct MarkdownMerger {
             guard let side else { return [] }
             return side.sections.map { Keyed(key: $0.key, piece: (side, $0), text: side.text(of: $0)) }
         }
+        let baseSections = pieces(b)
+        let oursSections = Self.followingRenames(base: baseSections, side: pieces(o), other: pieces(t))
+        let theirsSections = Self.followingRenames(base: baseSections, side: pieces(t), other: pieces(o))
         let titles = Dictionary(
-            (pieces(b) + pieces(t) + pieces(o)).map { ($0.key, $0.piece.1.title) }, uniquingKeysWith: { _, last in last })
+            (baseSections + theirsSections + oursSections).map { ($0.key, $0.piece.1.title) },
+            uniquingKeysWith: { _, last in last })
         let path = { (key: String) -> [String] in [planName, titles[key] ?? key] }
-        yaml.mergeKeyed(base: pieces(b), ours: pieces(o), theirs: pieces(t), into: &out, path: path) { bs, os, ts in
-            mergeSection(
-                base: bs.map { $0.piece.0.units(of: $0.piece.1) } ?? [], ours: os.piece.0.units(of: os.piece.1),
-                theirs: ts.piece.0.units(of: ts.piece.1), hasBase: bs != nil, path: path(os.key))
+        yaml.mergeKeyed(base: baseSections, ours: oursSections, theirs: theirsSections, into: &out, path: path) {
+            bs, os, ts in
+            // The heading line on its own (a renamed section whose text was edited: both).
+            var section = MergedText(lineBreak: yaml.lineBreak)
+            let headed = [bs, os, ts].allSatisfy { piece in
+                piece.map { $0.key.isEmpty ? false : $0.piece.0.lines[$0.piece.1.lines.lowerBound].hasPrefix("#") } ?? true
+            }
+            func units(_ piece: Keyed<(Side, Side.Section)>) -> [Unit] {
+                var section = piece.piece.1
+                if headed { section.lines = (section.lines.lowerBound + 1)..<section.lines.upperBound }
+                return piece.piece.0.units(of: section)
+            }
+            if headed {
+                func heading(_ piece: Keyed<(Side, Side.Section)>) -> String {
+                    String(piece.piece.0.lines[piece.piece.1.lines.lowerBound])
+                }
+                if let choice = pickChanged(base: bs.map(heading), ours: heading(os), theirs: heading(ts)) {
+                    section.append(choice ?? "")
+                } else {
+                    yaml.lineMerge(
+                        base: bs.map(heading), ours: heading(os), theirs: heading(ts), path: path(os.key), into: &section)
+                }
+            }
+            section.append(
+                mergeSection(
+                    base: bs.map(units) ?? [], ours: units(os), theirs: units(ts), hasBase: bs != nil,
+                    path: path(os.key)))
+            return section
         }
         return out
     }
 
+    /// A `##` section renamed on one side is the base's section under a new title: it is given the
+    /// base's key, so that the other side's edits of its content follow it. A renamed section is a
+    /// base section this side lacks and the other side kept, matched with a section only this side has
+    /// by the same content under the heading, or else by the same neighbours.
+    static func followingRenames(
+        base: [Keyed<(Side, Side.Section)>], side: [Keyed<(Side, Side.Section)>], other: [Keyed<(Side, Side.Section)>]
+    ) -> [Keyed<(Side, Side.Section)>] {
+        let baseKeys = Set(base.map(\.key))
+        let sideKeys = Set(side.map(\.key))
+        let otherKeys = Set(other.map(\.key))
+        let lost = base.indices.filter { !sideKeys.contains(base[$0].key) && otherKeys.contains(base[$0].key) }
+        var new = side.indices.filter { !baseKeys.contains(side[$0].key) && !otherKeys.contains(side[$0].key) }
+        guard !lost.isEmpty, !new.isEmpty else { return side }
+        func content(_ piece: Keyed<(Side, Side.Section)>) -> String {
+            let (lines, section) = piece.piece
+            return lines.lines.text((section.lines.lowerBound + 1)..<section.lines.upperBound)
+        }
+        func neighbours(_ list: [Keyed<(Side, Side.Section)>], _ index: Int, kept: Set<String>) -> (String?, String?) {
+            let before = list[..<index].last { kept.contains($0.key) }?.key
+            let after = list[(index + 1)...].first { kept.contains($0.key) }?.key
+            return (before, after)
+        }
+        let shared = baseKeys.intersection(sideKeys)
+        var result = side
+        for index in lost {
+            let old = base[index]
+            let sameContent = new.filter { content(side[$0]) == content(old) }
+            let sameNeighbours = new.filter { neighbours(side, $0, kept: shared) == neighbours(base, index, kept: shared) }
+            guard let match = sameContent.count == 1 ? sameContent.first : sameNeighbours.count == 1 ? sameNeighbours.first : nil,
+                match != 0, index != 0
+            else { continue }
+            result[match].key = old.key
+            new.removeAll { $0 == match }
+        }
+        return result
+    }
+
     /// A section changed on both sides: a three-way merge of its units, matched by identity.
     func mergeSection(base: [Unit], ours: [Unit], theirs: [Unit], hasBase: Bool, path: [String]) -> MergedText {
+        let (base, ours, theirs) = Self.settlingMoves(base: base, ours: ours, theirs: theirs)
         var out = MergedText(lineBreak: yaml.lineBreak)
         func joined(_ units: ArraySlice<Unit>) -> String { units.map(\.text).joined() }
         guard base.count * max(ours.count, theirs.count) <= 1_000_000,
-            let toOurs = matching(base.map(\.key), ours.map(\.key)),
-            let toTheirs = matching(base.map(\.key), theirs.map(\.key))
+            case let toOurs = Self.lcsPairs(base.map(\.key), ours.map(\.key)),
+            case let toTheirs = Self.lcsPairs(base.map(\.key), theirs.map(\.key))
         else {
             yaml.lineMerge(
                 base: hasBase ? joined(base[...]) : nil, ours: joined(ours[...]), theirs: joined(theirs[...]),
@@ -228,17 +328,63 @@ struct MarkdownMerger {
         yaml.lineMerge(base: hasBase ? b : nil, ours: o, theirs: t, path: path, into: &out)
     }
 
-    private static func label(_ unit: Unit) -> String { label(key: unit.key) }
-
-    private static func label(key: String) -> String {
-        if let colon = key.firstIndex(of: ":") { return String(key[key.index(after: colon)...]) }
-        return key
+    /// Items are matched by identity, so moves and additions are settled before the sections' units
+    /// are lined up:
+    /// - an item both sides added the same way is one addition, ours, wherever theirs put it;
+    /// - an item that moved (out of the order the other sides keep it in) is, at its new place, an
+    ///   addition of the side that moved it, and gone from the others; its text is merged first (a
+    ///   tick on one side, a move on the other: both), so that nothing is lost by the move.
+    /// Only items whose identity is unique on every side take part.
+    static func settlingMoves(base: [Unit], ours: [Unit], theirs: [Unit]) -> ([Unit], [Unit], [Unit]) {
+        func unique(_ units: [Unit]) -> [String: Int] {
+            var count: [String: Int] = [:]
+            var index: [String: Int] = [:]
+            for (position, unit) in units.enumerated() where unit.isItem {
+                count[unit.key, default: 0] += 1
+                index[unit.key] = position
+            }
+            return index.filter { count[$0.key] == 1 }
+        }
+        var (b, o, t) = (base, ours, theirs)
+        let (bu, ou, tu) = (unique(b), unique(o), unique(t))
+        var dropTheirs: Set<Int> = []
+        // Added on both sides, the same: ours'.
+        for (key, oi) in ou where bu[key] == nil {
+            if let ti = tu[key], t[ti].text == o[oi].text { dropTheirs.insert(ti) }
+        }
+        if !dropTheirs.isEmpty { t = t.enumerated().filter { !dropTheirs.contains($0.offset) }.map(\.element) }
+        // In all three: merge the text, then see which side moved it.
+        let tIndex = unique(t)
+        var merged: [String: Int] = [:]
+        for (key, bi) in bu {
+            guard let oi = ou[key], let ti = tIndex[key],
+                let choice = pickChanged(base: b[bi].text, ours: o[oi].text, theirs: t[ti].text), let text = choice
+            else { continue }
+            b[bi].text = text
+            o[oi].text = text
+            t[ti].text = text
+            merged[key] = bi
+        }
+        guard !merged.isEmpty else { return (b, o, t) }
+        let toOurs = lcsPairs(b.map(\.key), o.map(\.key))
+        let toTheirs = lcsPairs(b.map(\.key), t.map(\.key))
+        let movedInOurs = Set(merged.filter { toOurs[$0.value] == nil }.keys)
+        let movedInTheirs = Set(merged.filter { toTheirs[$0.value] == nil }.keys)
+        guard !movedInOurs.isEmpty || !movedInTheirs.isEmpty else { return (b, o, t) }
+        // Moved by ours (or by both: ours' place wins) → an addition of ours; moved by theirs alone → of theirs.
+        let fromOurs = movedInOurs
+        let fromTheirs = movedInTheirs.subtracting(movedInOurs)
+        b.removeAll { $0.isItem && (fromOurs.contains($0.key) || fromTheirs.contains($0.key)) }
+        t.removeAll { $0.isItem && fromOurs.contains($0.key) }
+        o.removeAll { $0.isItem && fromTheirs.contains($0.key) }
+        return (b, o, t)
     }
 
     /// For each index of `a`, the index of `b` it is paired with by a longest common subsequence.
-    private func matching(_ a: [String], _ b: [String]) -> [Int?]? {
+    static func lcsPairs(_ a: [String], _ b: [String]) -> [Int?] {
         let n = a.count
         let m = b.count
+        guard n * m <= 1_000_000 else { return a.indices.map { $0 < m && a[$0] == b[$0] ? $0 : nil } }
         var table = [Int32](repeating: 0, count: (n + 1) * (m + 1))
         let width = m + 1
         if n > 0, m > 0 {
@@ -267,4 +413,12 @@ struct MarkdownMerger {
         }
         return result
     }
+
+    private static func label(_ unit: Unit) -> String { label(key: unit.key) }
+
+    private static func label(key: String) -> String {
+        if let colon = key.firstIndex(of: ":") { return String(key[key.index(after: colon)...]) }
+        return key
+    }
+
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Structure-aware three-way merge of one file of the plan repository, text in, text out.
 ///
 /// - `accounts.yaml`, `team.yaml`, `abmsync.yaml`: merged as data, key by key, field by field.
@@ -44,6 +46,11 @@ public enum StructuredMerge {
         if ours == theirs { return MergeOutcome(text: ours, conflicts: []) }
         if let base, ours == base { return MergeOutcome(text: theirs, conflicts: []) }
         if let base, theirs == base { return MergeOutcome(text: ours, conflicts: []) }
+        if let outcome = mergeAcrossLineBreaks(
+            path: path, base: base, ours: ours, theirs: theirs, lineMerger: lineMerger, fastPath: fastPath)
+        {
+            return outcome
+        }
         let context = Context(
             path: path, base: base, ours: ours, theirs: theirs, lineMerger: lineMerger, fastPath: fastPath)
         switch fileKind(of: path) {
@@ -51,6 +58,43 @@ public enum StructuredMerge {
         case .yamlData: return context.mergeYAMLFile()
         case .plan: return context.mergePlanFile()
         }
+    }
+
+    enum LineBreakStyle { case lf, crlf }
+
+    /// "\n" or "\r\n" when the whole text uses that one; nil for a mixed text.
+    static func lineBreakStyle(_ text: String) -> LineBreakStyle? {
+        var crlf = false
+        var lf = false
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\n") {
+                if previous == UInt8(ascii: "\r") { crlf = true } else { lf = true }
+            }
+            previous = byte
+        }
+        if crlf && lf { return nil }
+        return crlf ? .crlf : .lf
+    }
+
+    /// A side that only turned CRLF into LF (or back) changed no value: when the sides' line breaks
+    /// differ, the texts are merged with LF and the result written with the line breaks the side that
+    /// changed them chose. Nil when the sides agree, or a text mixes both.
+    static func mergeAcrossLineBreaks(
+        path: String, base: String?, ours: String, theirs: String, lineMerger: any LineMerger, fastPath: Bool
+    ) -> MergeOutcome? {
+        guard let o = lineBreakStyle(ours), let t = lineBreakStyle(theirs) else { return nil }
+        let b = base.map(lineBreakStyle)
+        if case .some(.none) = b { return nil }
+        let styles = Set([o, t] + (b.flatMap { $0 }.map { [$0] } ?? []))
+        guard styles.count > 1 else { return nil }
+        func lf(_ text: String) -> String { text.replacingOccurrences(of: "\r\n", with: "\n") }
+        var outcome = merge(
+            path: path, base: base.map(lf), ours: lf(ours), theirs: lf(theirs), lineMerger: lineMerger,
+            fastPath: fastPath)
+        let chosen: LineBreakStyle = (b.flatMap { $0 }).map { $0 == o ? t : o } ?? o
+        if chosen == .crlf { outcome.text = outcome.text.replacingOccurrences(of: "\n", with: "\r\n") }
+        return outcome
     }
 }
 
