@@ -1,3 +1,5 @@
+import Foundation
+
 /// Three-way merge of a plan's Markdown body: section by section (by heading title); inside a
 /// section changed on both sides, list items by their text (ignoring the checkbox) and table rows
 /// by their first cell; whatever is left is line-merged within that section only.
@@ -19,6 +21,8 @@ struct MarkdownMerger {
         let sections: [Section]
         /// List items and table rows by their first line: last line (exclusive) and identity.
         let itemStarts: [Int: (end: Int, key: String)]
+        /// Table rows by their line: the header cells of their table.
+        let tableColumns: [Int: [String]]
 
         init(_ text: String) {
             let lines = TextLines(text)
@@ -39,6 +43,7 @@ struct MarkdownMerger {
             }
             self.sections = sections
             var starts: [Int: (end: Int, key: String)] = [:]
+            var columns: [Int: [String]] = [:]
             for block in outline.blocks {
                 switch block.kind {
                 case .list(let items):
@@ -49,16 +54,19 @@ struct MarkdownMerger {
                         Self.addItem(lines: lines, range: item.lines.lowerBound..<end, into: &starts)
                     }
                 case .table(let rows):
+                    let header = rows.first.flatMap { $0.lowerBound <= lines.count ? Self.cells(lines[$0.lowerBound]) : nil }
                     for row in rows where row.lowerBound <= lines.count {
                         starts[row.lowerBound] = (
                             min(row.upperBound, lines.count + 1), "row:" + Self.firstCell(lines[row.lowerBound])
                         )
+                        if let header { columns[row.lowerBound] = header }
                     }
                 default:
                     break
                 }
             }
             itemStarts = starts
+            tableColumns = columns
         }
 
         /// An item and the items nested in it, each a unit of its own: the parent owns its lines up
@@ -106,7 +114,10 @@ struct MarkdownMerger {
             var number = section.lines.lowerBound
             while number < section.lines.upperBound {
                 if let item = itemStarts[number], item.end > number, item.end <= section.lines.upperBound {
-                    result.append(Unit(key: item.key, text: lines.text(number..<item.end), isItem: true))
+                    result.append(
+                        Unit(
+                            key: item.key, text: lines.text(number..<item.end), isItem: true,
+                            columns: tableColumns[number]))
                     number = item.end
                 } else {
                     let line = lines[number]
@@ -140,6 +151,30 @@ struct MarkdownMerger {
             return String(rest).trimmingCharacters(in: Self.spaces)
         }
 
+        /// `| Dana Ruiz | CFO |` → `["Dana Ruiz", "CFO"]` (escaped pipes stay in their cell).
+        static func cells(_ line: Substring) -> [String] {
+            var rest = Substring(String(line).trimmingCharacters(in: Self.spaces))
+            if rest.first == "|" { rest = rest.dropFirst() }
+            if rest.last == "|", !rest.hasSuffix("\\|") { rest = rest.dropLast() }
+            var result: [String] = []
+            var cell = ""
+            var escaped = false
+            for character in rest {
+                if escaped {
+                    escaped = false
+                } else if character == "\\" {
+                    escaped = true
+                } else if character == "|" {
+                    result.append(cell.trimmingCharacters(in: Self.spaces))
+                    cell = ""
+                    continue
+                }
+                cell.append(character)
+            }
+            result.append(cell.trimmingCharacters(in: Self.spaces))
+            return result
+        }
+
         /// `| Dana Ruiz | CFO |` → `Dana Ruiz`
         static func firstCell(_ line: Substring) -> String {
             var rest = Substring(String(line).trimmingCharacters(in: Self.spaces))
@@ -167,6 +202,8 @@ struct MarkdownMerger {
         var key: String
         var text: String
         var isItem: Bool
+        /// For a table row: its table's header cells.
+        var columns: [String]? = nil
     }
 
     func merge(base: String?, ours: String, theirs: String) -> MergedText {
@@ -358,7 +395,9 @@ struct MarkdownMerger {
         var merged: [String: Int] = [:]
         for (key, bi) in bu {
             guard let oi = ou[key], let ti = tIndex[key],
-                let choice = pickChanged(base: b[bi].text, ours: o[oi].text, theirs: t[ti].text), let text = choice
+                let choice = pickChanged(base: b[bi].text, ours: o[oi].text, theirs: t[ti].text)
+                    ?? mergedRow(base: b[bi], ours: o[oi], theirs: t[ti]),
+                let text = choice
             else { continue }
             b[bi].text = text
             o[oi].text = text
@@ -378,6 +417,34 @@ struct MarkdownMerger {
         t.removeAll { $0.isItem && fromOurs.contains($0.key) }
         o.removeAll { $0.isItem && fromTheirs.contains($0.key) }
         return (b, o, t)
+    }
+
+    /// A table row changed on both sides, merged cell by cell: columns by their header, a column one
+    /// side added comes with its cells. Nil when the same cell changed differently, both sides changed
+    /// the columns, or the row is not a table row.
+    static func mergedRow(base: Unit, ours: Unit, theirs: Unit) -> String?? {
+        guard let bc = base.columns, let oc = ours.columns, let tc = theirs.columns,
+            Set(bc).count == bc.count, Set(oc).count == oc.count, Set(tc).count == tc.count,
+            let chosen = pickChanged(base: bc, ours: oc, theirs: tc), let columns = chosen
+        else { return nil }
+        let line = { (unit: Unit) in unit.text[..<(unit.text.firstIndex(where: \.isNewline) ?? unit.text.endIndex)] }
+        guard [base, ours, theirs].allSatisfy({ !$0.text.dropFirst(line($0).count).contains { !$0.isWhitespace } })
+        else { return nil }
+        func row(_ unit: Unit, _ header: [String]) -> [String: String] {
+            let cells = Side.cells(line(unit))
+            return Dictionary(zip(header, cells).map { ($0, $1) }, uniquingKeysWith: { first, _ in first })
+        }
+        let (b, o, t) = (row(base, bc), row(ours, oc), row(theirs, tc))
+        var merged: [String] = []
+        for column in columns {
+            guard let value = pickChanged(base: b[column], ours: o[column], theirs: t[column]) else { return nil }
+            merged.append(value ?? "")
+        }
+        if columns == oc, merged == oc.map({ o[$0] ?? "" }) { return .some(ours.text) }
+        if columns == tc, merged == tc.map({ t[$0] ?? "" }) { return .some(theirs.text) }
+        let escaped = merged.map { $0.isEmpty ? " " : " " + $0 + " " }  // cells keep their escapes
+        let lineBreak = ours.text.hasSuffix("\r\n") ? "\r\n" : ours.text.hasSuffix("\n") ? "\n" : ""
+        return .some("|" + escaped.joined(separator: "|") + "|" + lineBreak)
     }
 
     /// For each index of `a`, the index of `b` it is paired with by a longest common subsequence.
