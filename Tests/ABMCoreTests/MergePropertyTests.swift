@@ -189,3 +189,133 @@ struct AccountsModel: Equatable, CustomStringConvertible {
         }
     }
 }
+
+/// A plan's Plays list that random edits are applied to: tick, move, add (at any place), delete.
+struct PlaysModel: Equatable, CustomStringConvertible {
+    struct Play: Equatable {
+        var name: String
+        var done: Bool
+    }
+
+    var plays: [Play]
+
+    static let names = [
+        "Q1 executive briefing (sam)", "Custom ROI model (sam)", "Reference call (jane)", "Site visit (jane)",
+        "Webinar invite (sam)", "Security review (jane)", "Pricing proposal (sam)", "Champion lunch (jane)",
+    ]
+
+    init(seed: Int) {
+        plays = (0..<(2 + seed % 4)).map { Play(name: Self.names[$0], done: (seed + $0) % 3 == 0) }
+    }
+
+    /// Applies one edit, decoded from a number.
+    mutating func apply(_ op: Int) {
+        let argument = op / 4
+        switch op % 4 {
+        case 0:
+            guard !plays.isEmpty else { return }
+            plays[argument % plays.count].done.toggle()
+        case 1:
+            guard plays.count > 1 else { return }
+            let play = plays.remove(at: argument % plays.count)
+            plays.insert(play, at: (argument / 7) % (plays.count + 1))
+        case 2:
+            let name = Self.names[argument % Self.names.count]
+            guard !plays.contains(where: { $0.name == name }) else { return }
+            plays.insert(Play(name: name, done: false), at: (argument / 11) % (plays.count + 1))
+        default:
+            guard plays.count > 1 else { return }
+            plays.remove(at: argument % plays.count)
+        }
+    }
+
+    var text: String {
+        "---\naccount: acme-corp\n---\n# Acme Corp\n\n## Plays\n"
+            + plays.map { "- [\($0.done ? "x" : " ")] \($0.name)\n" }.joined() + "\n## Review Log\n- 2026-09-30 review\n"
+    }
+
+    var description: String { text }
+
+    /// The plays of a merged plan, in order; nil when the text is not a plan of this shape.
+    static func plays(of text: String) -> [Play]? {
+        guard let start = text.range(of: "## Plays\n"), let end = text.range(of: "\n## Review Log") else { return nil }
+        return text[start.upperBound..<end.lowerBound].split(separator: "\n").map { line in
+            Play(name: String(line.dropFirst(6)), done: line.hasPrefix("- [x]"))
+        }
+    }
+}
+
+@Suite struct PlanMergePropertyTests {
+    static let edits = Gen.int(in: 0...999).array(of: 0...5)
+    static let seeds = Gen.int(in: 0...999)
+    static let path = "accounts/acme-corp.md"
+
+    static func variant(_ seed: Int, _ ops: [Int]) -> PlaysModel {
+        var model = PlaysModel(seed: seed)
+        for op in ops { model.apply(op) }
+        return model
+    }
+
+    @Test func takingOneSideWhenTheOtherIsUnchanged() async {
+        await propertyCheck(input: Self.seeds, Self.edits) { seed, ops in
+            let base = PlaysModel(seed: seed).text
+            let x = Self.variant(seed, ops).text
+            #expect(merge(Self.path, base: base, ours: x, theirs: base) == MergeOutcome(text: x, conflicts: []))
+            #expect(merge(Self.path, base: base, ours: base, theirs: x) == MergeOutcome(text: x, conflicts: []))
+            #expect(merge(Self.path, base: base, ours: x, theirs: x) == MergeOutcome(text: x, conflicts: []))
+        }
+    }
+
+    /// Moves, ticks, additions (the same one at different places too) and deletions on both sides: a
+    /// clean merge holds every play once, each one-sided tick and addition, no play one side deleted
+    /// and the other left alone; either side first gives the same number of conflicts and the same plays.
+    @Test func movesAndAdditionsNeverLoseAnEditNorDuplicate() async {
+        await propertyCheck(count: 300, input: Self.seeds, Self.edits, Self.edits) { seed, oursOps, theirsOps in
+            let base = PlaysModel(seed: seed)
+            let x = Self.variant(seed, oursOps)
+            let y = Self.variant(seed, theirsOps)
+            let xy = merge(Self.path, base: base.text, ours: x.text, theirs: y.text)
+            let yx = merge(Self.path, base: base.text, ours: y.text, theirs: x.text)
+            #expect(xy.conflicts.count == yx.conflicts.count)
+            #expect(xy.lineMergeFallback == nil)
+            guard xy.isClean else {
+                #expect(xy.text.contains("\n<<<<<<< ours — "))
+                return
+            }
+            guard let merged = PlaysModel.plays(of: xy.text) else {
+                Issue.record("clean merge is not a plan:\n\(xy.text)")
+                return
+            }
+            let names = merged.map(\.name)
+            #expect(Set(names).count == names.count, "a play twice:\n\(xy.text)")
+            if let other = PlaysModel.plays(of: yx.text) {
+                #expect(Set(other.map(\.name)) == Set(names))
+            }
+            func done(_ model: PlaysModel) -> [String: Bool] {
+                Dictionary(model.plays.map { ($0.name, $0.done) }, uniquingKeysWith: { a, _ in a })
+            }
+            let (b, o, t) = (done(base), done(x), done(y))
+            let m = Dictionary(merged.map { ($0.name, $0.done) }, uniquingKeysWith: { a, _ in a })
+            for name in Set(b.keys).union(o.keys).union(t.keys) {
+                let (bv, ov, tv) = (b[name], o[name], t[name])
+                if ov == bv || tv == bv || ov == tv {
+                    #expect(m[name] == (ov == bv ? tv : ov), "\(name)")
+                }
+            }
+        }
+    }
+
+    @Test func theSamePlayAddedAtDifferentPlacesIsAddedOnce() async {
+        await propertyCheck(count: 200, input: Self.seeds, Gen.int(in: 0...999)) { seed, pick in
+            let base = PlaysModel(seed: seed)
+            let name = PlaysModel.names[7]
+            var x = base
+            var y = base
+            x.plays.insert(.init(name: name, done: false), at: pick % (base.plays.count + 1))
+            y.plays.insert(.init(name: name, done: false), at: (pick / 7) % (base.plays.count + 1))
+            let outcome = merge(Self.path, base: base.text, ours: x.text, theirs: y.text)
+            #expect(outcome.isClean)
+            #expect(outcome.text == x.text)
+        }
+    }
+}

@@ -390,6 +390,14 @@ struct MarkdownMerger {
             if let ti = tu[key], t[ti].text == o[oi].text { dropTheirs.insert(ti) }
         }
         if !dropTheirs.isEmpty { t = t.enumerated().filter { !dropTheirs.contains($0.offset) }.map(\.element) }
+        // Added on both sides differently (one ticked it): theirs' is moved to ours' place, where the two meet.
+        for (key, oi) in ou.sorted(by: { $0.value < $1.value }) where bu[key] == nil {
+            guard let ti = unique(t)[key], t[ti].text != o[oi].text else { continue }
+            let unit = t.remove(at: ti)
+            let theirsIndex = unique(t)
+            let anchor = o[..<oi].reversed().lazy.compactMap { theirsIndex[$0.key] }.first
+            t.insert(unit, at: anchor.map { $0 + 1 } ?? 0)
+        }
         // In all three: merge the text, then see which side moved it.
         let tIndex = unique(t)
         var merged: [String: Int] = [:]
@@ -404,6 +412,26 @@ struct MarkdownMerger {
             t[ti].text = text
             merged[key] = bi
         }
+        // Moved on one side, deleted on the other: a move changes nothing, so the deletion stands; moved
+        // and changed, it goes back to its old place, where the deletion meets the change as a conflict.
+        func settleDeletions(_ side: inout [Unit], deletedIn other: [Unit]) {
+            let otherKeys = Set(other.map(\.key))
+            for key in unique(side).keys.sorted() {
+                guard !otherKeys.contains(key), let si = unique(side)[key], let bi2 = unique(b)[key] else { continue }
+                let pairs = lcsPairs(b.map(\.key), side.map(\.key))
+                guard pairs[bi2] == nil else { continue }
+                let unit = side.remove(at: si)
+                if unit.text == b[bi2].text {
+                    b.remove(at: bi2)
+                } else {
+                    let anchor = (0..<bi2).last { pairs[$0] != nil }.flatMap { pairs[$0] }
+                    let position = anchor.map { $0 + ($0 >= si ? 0 : 1) } ?? 0
+                    side.insert(unit, at: min(position, side.count))
+                }
+            }
+        }
+        settleDeletions(&o, deletedIn: t)
+        settleDeletions(&t, deletedIn: o)
         guard !merged.isEmpty else { return (b, o, t) }
         let toOurs = lcsPairs(b.map(\.key), o.map(\.key))
         let toTheirs = lcsPairs(b.map(\.key), t.map(\.key))
