@@ -8,10 +8,12 @@ struct AccountsModel: Equatable, CustomStringConvertible {
         var id: String
         var fields: [(key: String, value: String)]
         var comment: String?
+        /// Fields written in double quotes (the same value as plain: only the text differs).
+        var quoted: Set<String> = []
 
         static func == (a: Account, b: Account) -> Bool {
             a.id == b.id && a.comment == b.comment && a.fields.map(\.key) == b.fields.map(\.key)
-                && a.fields.map(\.value) == b.fields.map(\.value)
+                && a.fields.map(\.value) == b.fields.map(\.value) && a.quoted == b.quoted
         }
     }
 
@@ -32,12 +34,13 @@ struct AccountsModel: Equatable, CustomStringConvertible {
         }
     }
 
-    /// Applies one edit, decoded from a number: change, add or delete a field, add or delete an account.
+    /// Applies one edit, decoded from a number: change, add or delete a field, add (at any place) or
+    /// delete an account, move an account, re-quote a field (a change of text, not of value).
     mutating func apply(_ op: Int) {
-        let argument = op / 5
+        let argument = op / 7
         guard !accounts.isEmpty else { return }
         let index = argument % accounts.count
-        switch op % 5 {
+        switch op % 7 {
         case 0:
             let key = ["tier", "stage", "acv"][(argument / 7) % 3]
             let value = key == "stage" ? Self.stages[argument % Self.stages.count] : "\(argument % 3 + 1)"
@@ -50,7 +53,17 @@ struct AccountsModel: Equatable, CustomStringConvertible {
         case 3:
             let id = "new-\(argument % 50)"
             if !accounts.contains(where: { $0.id == id }) {
-                accounts.append(Account(id: id, fields: [("name", "New \(argument % 50)"), ("tier", "3")], comment: nil))
+                accounts.insert(
+                    Account(id: id, fields: [("name", "New \(argument % 50)"), ("tier", "3")], comment: nil),
+                    at: (argument / 13) % (accounts.count + 1))
+            }
+        case 5:
+            let account = accounts.remove(at: index)
+            accounts.insert(account, at: (argument / 13) % (accounts.count + 1))
+        case 6:
+            let key = ["name", "stage"][(argument / 13) % 2]
+            if accounts[index].fields.contains(where: { $0.key == key }) {
+                if accounts[index].quoted.remove(key) == nil { accounts[index].quoted.insert(key) }
             }
         default:
             if accounts.count > 1 { accounts.remove(at: index) }
@@ -74,7 +87,10 @@ struct AccountsModel: Equatable, CustomStringConvertible {
         for account in accounts {
             if let comment = account.comment { out += "  \(comment)\n" }
             out += "  \(account.id):\n"
-            for field in account.fields { out += "    \(field.key): \(field.value)\n" }
+            for field in account.fields {
+                let value = account.quoted.contains(field.key) ? "\"\(field.value)\"" : field.value
+                out += "    \(field.key): \(value)\n"
+            }
         }
         return out
     }
@@ -130,6 +146,7 @@ struct AccountsModel: Equatable, CustomStringConvertible {
             let xy = merge("accounts.yaml", base: base, ours: x, theirs: y)
             let yx = merge("accounts.yaml", base: base, ours: y, theirs: x)
             #expect(xy.isClean == yx.isClean)
+            #expect(xy.conflicts.count == yx.conflicts.count)
             #expect(xy.lineMergeFallback == nil)
             if xy.isClean, yx.isClean {
                 #expect(AccountsModel.data(of: xy.text) != nil)
@@ -169,6 +186,20 @@ struct AccountsModel: Equatable, CustomStringConvertible {
                 if o[id] == nil, b[id] != nil, t[id] == b[id] { #expect(merged[id] == nil, "\(id) deleted by ours") }
                 if t[id] == nil, b[id] != nil, o[id] == b[id] { #expect(merged[id] == nil, "\(id) deleted by theirs") }
             }
+        }
+    }
+
+    /// The same account added by both sides at different places is one account, at ours' place.
+    @Test func theSameAccountAddedAtDifferentPlacesIsAddedOnce() async {
+        await propertyCheck(count: 200, input: Self.seeds, Gen.int(in: 0...999)) { seed, pick in
+            let base = AccountsModel(seed: seed)
+            let added = AccountsModel.Account(id: "initech", fields: [("name", "Initech"), ("tier", "3")], comment: nil)
+            var x = base
+            var y = base
+            x.accounts.insert(added, at: pick % (base.accounts.count + 1))
+            y.accounts.insert(added, at: (pick / 7) % (base.accounts.count + 1))
+            let outcome = merge("accounts.yaml", base: base.text, ours: x.text, theirs: y.text)
+            #expect(outcome == MergeOutcome(text: x.text, conflicts: []))
         }
     }
 

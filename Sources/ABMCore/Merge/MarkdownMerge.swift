@@ -373,15 +373,35 @@ struct MarkdownMerger {
     ///   tick on one side, a move on the other: both), so that nothing is lost by the move.
     /// Only items whose identity is unique on every side take part.
     static func settlingMoves(base: [Unit], ours: [Unit], theirs: [Unit]) -> ([Unit], [Unit], [Unit]) {
-        func unique(_ units: [Unit]) -> [String: Int] {
-            var count: [String: Int] = [:]
-            var index: [String: Int] = [:]
-            for (position, unit) in units.enumerated() where unit.isItem {
-                count[unit.key, default: 0] += 1
-                index[unit.key] = position
-            }
-            return index.filter { count[$0.key] == 1 }
+        let (b, o, tSettled) = settlingMovesAndEdits(base: base, ours: ours, theirs: theirs)
+        var t = tSettled
+        // Added on both sides differently (one ticked it): theirs' goes to ours' place, where the two
+        // meet as one conflict rather than landing twice.
+        let baseKeys = Set(b.map(\.key))
+        let oursIndex = uniqueItems(o)
+        for (key, oi) in oursIndex.sorted(by: { $0.value < $1.value }) where !baseKeys.contains(key) {
+            guard let ti = uniqueItems(t)[key], t[ti].text != o[oi].text else { continue }
+            let unit = t.remove(at: ti)
+            let theirsIndex = uniqueItems(t)
+            let anchor = o[..<oi].reversed().lazy.compactMap { theirsIndex[$0.key] }.first
+            t.insert(unit, at: anchor.map { $0 + 1 } ?? 0)
         }
+        return (b, o, t)
+    }
+
+    /// The positions of the items whose identity is unique among `units`.
+    static func uniqueItems(_ units: [Unit]) -> [String: Int] {
+        var count: [String: Int] = [:]
+        var index: [String: Int] = [:]
+        for (position, unit) in units.enumerated() where unit.isItem {
+            count[unit.key, default: 0] += 1
+            index[unit.key] = position
+        }
+        return index.filter { count[$0.key] == 1 }
+    }
+
+    private static func settlingMovesAndEdits(base: [Unit], ours: [Unit], theirs: [Unit]) -> ([Unit], [Unit], [Unit]) {
+        func unique(_ units: [Unit]) -> [String: Int] { uniqueItems(units) }
         var (b, o, t) = (base, ours, theirs)
         let (bu, ou, tu) = (unique(b), unique(o), unique(t))
         var dropTheirs: Set<Int> = []
@@ -390,14 +410,6 @@ struct MarkdownMerger {
             if let ti = tu[key], t[ti].text == o[oi].text { dropTheirs.insert(ti) }
         }
         if !dropTheirs.isEmpty { t = t.enumerated().filter { !dropTheirs.contains($0.offset) }.map(\.element) }
-        // Added on both sides differently (one ticked it): theirs' is moved to ours' place, where the two meet.
-        for (key, oi) in ou.sorted(by: { $0.value < $1.value }) where bu[key] == nil {
-            guard let ti = unique(t)[key], t[ti].text != o[oi].text else { continue }
-            let unit = t.remove(at: ti)
-            let theirsIndex = unique(t)
-            let anchor = o[..<oi].reversed().lazy.compactMap { theirsIndex[$0.key] }.first
-            t.insert(unit, at: anchor.map { $0 + 1 } ?? 0)
-        }
         // In all three: merge the text, then see which side moved it.
         let tIndex = unique(t)
         var merged: [String: Int] = [:]

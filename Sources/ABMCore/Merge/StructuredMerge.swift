@@ -60,9 +60,9 @@ public enum StructuredMerge {
         }
     }
 
-    enum LineBreakStyle { case lf, crlf }
+    enum LineBreakStyle { case lf, crlf, none }
 
-    /// "\n" or "\r\n" when the whole text uses that one; nil for a mixed text.
+    /// "\n" or "\r\n" when the whole text uses that one (`none` without any); nil for a mixed text.
     static func lineBreakStyle(_ text: String) -> LineBreakStyle? {
         var crlf = false
         var lf = false
@@ -74,7 +74,7 @@ public enum StructuredMerge {
             previous = byte
         }
         if crlf && lf { return nil }
-        return crlf ? .crlf : .lf
+        return crlf ? .crlf : lf ? .lf : LineBreakStyle.none
     }
 
     /// A side that only turned CRLF into LF (or back) changed no value: when the sides' line breaks
@@ -86,13 +86,16 @@ public enum StructuredMerge {
         guard let o = lineBreakStyle(ours), let t = lineBreakStyle(theirs) else { return nil }
         let b = base.map(lineBreakStyle)
         if case .some(.none) = b { return nil }
-        let styles = Set([o, t] + (b.flatMap { $0 }.map { [$0] } ?? []))
+        let styles = Set([o, t] + (b.flatMap { $0 }.map { [$0] } ?? [])).subtracting([LineBreakStyle.none])
         guard styles.count > 1 else { return nil }
         func lf(_ text: String) -> String { text.replacingOccurrences(of: "\r\n", with: "\n") }
         var outcome = merge(
             path: path, base: base.map(lf), ours: lf(ours), theirs: lf(theirs), lineMerger: lineMerger,
             fastPath: fastPath)
-        let chosen: LineBreakStyle = (b.flatMap { $0 }).map { $0 == o ? t : o } ?? o
+        // The side that changed the line breaks chose them; ours when both did.
+        let baseStyle = b.flatMap { $0 }
+        let chosen: LineBreakStyle =
+            o == .none ? t : t == .none ? o : baseStyle.map { $0 == o ? t : o } ?? o
         if chosen == .crlf { outcome.text = outcome.text.replacingOccurrences(of: "\n", with: "\r\n") }
         return outcome
     }
