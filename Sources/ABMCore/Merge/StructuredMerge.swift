@@ -9,6 +9,15 @@ import Foundation
 /// Text that neither side changed is copied from ours byte for byte (comments, order, spacing,
 /// CRLF). A clean structured result is parsed again and checked against the data of all three
 /// sides; if that check fails, the whole file is returned as one conflict rather than guessed.
+///
+/// Values, not text: a side that only re-quoted a value, re-aligned a comment or turned CRLF into LF
+/// yields to the other side's edit. Items (list items, nested items, table rows) are matched by
+/// identity wherever they are: the same item added on both sides is one, a moved item keeps the
+/// other side's tick, a renamed `##` section keeps the other side's edits, table rows merge cell by
+/// cell (columns by header). What stays a conflict (`Tests/ABMCoreTests/Fixtures/merge/` has a case
+/// for each kind): the same field, line or cell changed differently; a deletion against a change
+/// (also of a moved item); the same item added differently on both sides; both sides changing a
+/// table's columns or the same heading differently.
 public enum StructuredMerge {
     public enum FileKind: Sendable, Hashable {
         /// accounts.yaml, team.yaml, abmsync.yaml
