@@ -119,6 +119,14 @@ struct MarkdownMerger {
                             key: item.key, text: lines.text(number..<item.end), isItem: true,
                             columns: tableColumns[number]))
                     number = item.end
+                } else if let header = result.last?.columns, result.last?.key != "row:(separator)",
+                    MarkdownMerger.isSeparatorRow(String(lines[number]))
+                {
+                    // The `|---|` row under a table's header (cmark-gfm gives it no node of its own):
+                    // a row of the table, known as such however it is aligned.
+                    result.append(
+                        Unit(key: "row:(separator)", text: String(lines[number]), isItem: true, columns: header))
+                    number += 1
                 } else {
                     let line = lines[number]
                     let content = String(line.droppingLineBreak)
@@ -415,7 +423,8 @@ struct MarkdownMerger {
         var merged: [String: Int] = [:]
         for (key, bi) in bu {
             guard let oi = ou[key], let ti = tIndex[key],
-                let choice = pickChanged(base: b[bi].text, ours: o[oi].text, theirs: t[ti].text)
+                let choice = mergedSeparator(base: b[bi], ours: o[oi], theirs: t[ti])
+                    ?? pickChanged(base: b[bi].text, ours: o[oi].text, theirs: t[ti].text)
                     ?? mergedRow(base: b[bi], ours: o[oi], theirs: t[ti]),
                 let text = choice
             else { continue }
@@ -450,9 +459,11 @@ struct MarkdownMerger {
         let movedInOurs = Set(merged.filter { toOurs[$0.value] == nil }.keys)
         let movedInTheirs = Set(merged.filter { toTheirs[$0.value] == nil }.keys)
         guard !movedInOurs.isEmpty || !movedInTheirs.isEmpty else { return (b, o, t) }
-        // Moved by ours (or by both: ours' place wins) → an addition of ours; moved by theirs alone → of theirs.
-        let fromOurs = movedInOurs
-        let fromTheirs = movedInTheirs.subtracting(movedInOurs)
+        // Moved by ours → an addition of ours; moved by theirs alone → of theirs.
+        // Both re-ordered the list: ours' order (every item, ticks and edits from both sides, once).
+        let bothMoved = !movedInOurs.isEmpty && !movedInTheirs.isEmpty
+        let fromOurs = bothMoved ? movedInOurs.union(movedInTheirs) : movedInOurs
+        let fromTheirs = bothMoved ? [] : movedInTheirs
         b.removeAll { $0.isItem && (fromOurs.contains($0.key) || fromTheirs.contains($0.key)) }
         t.removeAll { $0.isItem && fromOurs.contains($0.key) }
         o.removeAll { $0.isItem && fromTheirs.contains($0.key) }
@@ -465,7 +476,7 @@ struct MarkdownMerger {
     static func mergedRow(base: Unit, ours: Unit, theirs: Unit) -> String?? {
         guard let bc = base.columns, let oc = ours.columns, let tc = theirs.columns,
             Set(bc).count == bc.count, Set(oc).count == oc.count, Set(tc).count == tc.count,
-            let chosen = pickChanged(base: bc, ours: oc, theirs: tc), let columns = chosen
+            let columns = mergedColumns(base: bc, ours: oc, theirs: tc)
         else { return nil }
         let line = { (unit: Unit) in unit.text[..<(unit.text.firstIndex(where: \.isNewline) ?? unit.text.endIndex)] }
         guard [base, ours, theirs].allSatisfy({ !$0.text.dropFirst(line($0).count).contains { !$0.isWhitespace } })
@@ -475,6 +486,12 @@ struct MarkdownMerger {
             return Dictionary(zip(header, cells).map { ($0, $1) }, uniquingKeysWith: { first, _ in first })
         }
         let (b, o, t) = (row(base, bc), row(ours, oc), row(theirs, tc))
+        // A column one side removed goes, unless the other side changed this row's cell in it.
+        for column in bc where !columns.contains(column) {
+            if (oc.contains(column) && o[column] != b[column]) || (tc.contains(column) && t[column] != b[column]) {
+                return nil
+            }
+        }
         var merged: [String] = []
         for column in columns {
             guard let value = pickChanged(base: b[column], ours: o[column], theirs: t[column]) else { return nil }
@@ -485,6 +502,39 @@ struct MarkdownMerger {
         let escaped = merged.map { $0.isEmpty ? " " : " " + $0 + " " }  // cells keep their escapes
         let lineBreak = ours.text.hasSuffix("\r\n") ? "\r\n" : ours.text.hasSuffix("\n") ? "\n" : ""
         return .some("|" + escaped.joined(separator: "|") + "|" + lineBreak)
+    }
+
+    /// A table's columns after a merge: one side's change, or when both changed them, the columns both
+    /// kept and both added (ours' order, theirs' additions after their neighbours).
+    static func mergedColumns(base: [String], ours: [String], theirs: [String]) -> [String]? {
+        if let choice = pickChanged(base: base, ours: ours, theirs: theirs) { return choice }
+        let removed = Set(base).subtracting(ours).union(Set(base).subtracting(theirs))
+        let kept = Set(ours).union(theirs).subtracting(removed)
+        let columns = mergedOrder(base: base, ours: ours, theirs: theirs, kept: kept)
+        return columns.isEmpty ? nil : columns
+    }
+
+    /// `|------|:---:|`
+    static func isSeparatorRow(_ text: String) -> Bool {
+        let line = text.trimmingCharacters(in: Side.spaces)
+        return line.contains("-") && line.allSatisfy { "|-: \t".contains($0) }
+    }
+
+    /// A table's `|---|---|` row when the columns changed: as many cells as the merged columns.
+    static func mergedSeparator(base: Unit, ours: Unit, theirs: Unit) -> String?? {
+        guard let bc = base.columns, let oc = ours.columns, let tc = theirs.columns,
+            [base, ours, theirs].allSatisfy({ isSeparatorRow($0.text) }),
+            let columns = mergedColumns(base: bc, ours: oc, theirs: tc)
+        else { return nil }
+        let count = { (unit: Unit) in Side.cells(Substring(unit.text)).count }
+        if let choice = pickChanged(base: base.text, ours: ours.text, theirs: theirs.text), let text = choice,
+            Side.cells(Substring(text)).count == columns.count
+        {
+            return .some(text)
+        }
+        for side in [ours, theirs] where count(side) == columns.count { return .some(side.text) }
+        let lineBreak = ours.text.hasSuffix("\r\n") ? "\r\n" : ours.text.hasSuffix("\n") ? "\n" : ""
+        return .some("|" + Array(repeating: "------", count: columns.count).joined(separator: "|") + "|" + lineBreak)
     }
 
     /// For each index of `a`, the index of `b` it is paired with by a longest common subsequence.

@@ -52,7 +52,10 @@ extension MergeConflict {
                 let cells = single.map { $0.map(tableCells) }
                 let (prefix, suffix) = common(cells.compactMap { $0 })
                 return cells.map { row in
-                    row.map { clip($0[prefix..<($0.count - suffix)].joined(separator: " | ")) }
+                    row.map { cells in
+                        let differing = cells[prefix..<max(prefix, cells.count - suffix)]
+                        return differing.isEmpty ? "(no cell)" : clip(differing.joined(separator: " | "))
+                    }
                 }
             }
             return zip(texts, single).map { raw, line in
