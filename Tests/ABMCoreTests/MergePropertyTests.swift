@@ -8,10 +8,12 @@ struct AccountsModel: Equatable, CustomStringConvertible {
         var id: String
         var fields: [(key: String, value: String)]
         var comment: String?
+        /// Fields written in double quotes (the same value as plain: only the text differs).
+        var quoted: Set<String> = []
 
         static func == (a: Account, b: Account) -> Bool {
             a.id == b.id && a.comment == b.comment && a.fields.map(\.key) == b.fields.map(\.key)
-                && a.fields.map(\.value) == b.fields.map(\.value)
+                && a.fields.map(\.value) == b.fields.map(\.value) && a.quoted == b.quoted
         }
     }
 
@@ -32,12 +34,13 @@ struct AccountsModel: Equatable, CustomStringConvertible {
         }
     }
 
-    /// Applies one edit, decoded from a number: change, add or delete a field, add or delete an account.
+    /// Applies one edit, decoded from a number: change, add or delete a field, add (at any place) or
+    /// delete an account, move an account, re-quote a field (a change of text, not of value).
     mutating func apply(_ op: Int) {
-        let argument = op / 5
+        let argument = op / 7
         guard !accounts.isEmpty else { return }
         let index = argument % accounts.count
-        switch op % 5 {
+        switch op % 7 {
         case 0:
             let key = ["tier", "stage", "acv"][(argument / 7) % 3]
             let value = key == "stage" ? Self.stages[argument % Self.stages.count] : "\(argument % 3 + 1)"
@@ -50,7 +53,17 @@ struct AccountsModel: Equatable, CustomStringConvertible {
         case 3:
             let id = "new-\(argument % 50)"
             if !accounts.contains(where: { $0.id == id }) {
-                accounts.append(Account(id: id, fields: [("name", "New \(argument % 50)"), ("tier", "3")], comment: nil))
+                accounts.insert(
+                    Account(id: id, fields: [("name", "New \(argument % 50)"), ("tier", "3")], comment: nil),
+                    at: (argument / 13) % (accounts.count + 1))
+            }
+        case 5:
+            let account = accounts.remove(at: index)
+            accounts.insert(account, at: (argument / 13) % (accounts.count + 1))
+        case 6:
+            let key = ["name", "stage"][(argument / 13) % 2]
+            if accounts[index].fields.contains(where: { $0.key == key }) {
+                if accounts[index].quoted.remove(key) == nil { accounts[index].quoted.insert(key) }
             }
         default:
             if accounts.count > 1 { accounts.remove(at: index) }
@@ -74,7 +87,10 @@ struct AccountsModel: Equatable, CustomStringConvertible {
         for account in accounts {
             if let comment = account.comment { out += "  \(comment)\n" }
             out += "  \(account.id):\n"
-            for field in account.fields { out += "    \(field.key): \(field.value)\n" }
+            for field in account.fields {
+                let value = account.quoted.contains(field.key) ? "\"\(field.value)\"" : field.value
+                out += "    \(field.key): \(value)\n"
+            }
         }
         return out
     }
@@ -130,6 +146,7 @@ struct AccountsModel: Equatable, CustomStringConvertible {
             let xy = merge("accounts.yaml", base: base, ours: x, theirs: y)
             let yx = merge("accounts.yaml", base: base, ours: y, theirs: x)
             #expect(xy.isClean == yx.isClean)
+            #expect(xy.conflicts.count == yx.conflicts.count)
             #expect(xy.lineMergeFallback == nil)
             if xy.isClean, yx.isClean {
                 #expect(AccountsModel.data(of: xy.text) != nil)
@@ -172,6 +189,20 @@ struct AccountsModel: Equatable, CustomStringConvertible {
         }
     }
 
+    /// The same account added by both sides at different places is one account, at ours' place.
+    @Test func theSameAccountAddedAtDifferentPlacesIsAddedOnce() async {
+        await propertyCheck(count: 200, input: Self.seeds, Gen.int(in: 0...999)) { seed, pick in
+            let base = AccountsModel(seed: seed)
+            let added = AccountsModel.Account(id: "initech", fields: [("name", "Initech"), ("tier", "3")], comment: nil)
+            var x = base
+            var y = base
+            x.accounts.insert(added, at: pick % (base.accounts.count + 1))
+            y.accounts.insert(added, at: (pick / 7) % (base.accounts.count + 1))
+            let outcome = merge("accounts.yaml", base: base.text, ours: x.text, theirs: y.text)
+            #expect(outcome == MergeOutcome(text: x.text, conflicts: []))
+        }
+    }
+
     @Test func disjointFieldEditsAlwaysMergeCleanly() async {
         await propertyCheck(count: 200, input: Self.seeds, Gen.int(in: 0...999)) { seed, pick in
             let base = AccountsModel(seed: seed)
@@ -186,6 +217,136 @@ struct AccountsModel: Equatable, CustomStringConvertible {
             #expect(outcome.isClean)
             #expect(AccountsModel.data(of: outcome.text)?[id]?["tier"] == x.data[id]?["tier"])
             #expect(AccountsModel.data(of: outcome.text)?[id]?["stage"] == "won")
+        }
+    }
+}
+
+/// A plan's Plays list that random edits are applied to: tick, move, add (at any place), delete.
+struct PlaysModel: Equatable, CustomStringConvertible {
+    struct Play: Equatable {
+        var name: String
+        var done: Bool
+    }
+
+    var plays: [Play]
+
+    static let names = [
+        "Q1 executive briefing (sam)", "Custom ROI model (sam)", "Reference call (jane)", "Site visit (jane)",
+        "Webinar invite (sam)", "Security review (jane)", "Pricing proposal (sam)", "Champion lunch (jane)",
+    ]
+
+    init(seed: Int) {
+        plays = (0..<(2 + seed % 4)).map { Play(name: Self.names[$0], done: (seed + $0) % 3 == 0) }
+    }
+
+    /// Applies one edit, decoded from a number.
+    mutating func apply(_ op: Int) {
+        let argument = op / 4
+        switch op % 4 {
+        case 0:
+            guard !plays.isEmpty else { return }
+            plays[argument % plays.count].done.toggle()
+        case 1:
+            guard plays.count > 1 else { return }
+            let play = plays.remove(at: argument % plays.count)
+            plays.insert(play, at: (argument / 7) % (plays.count + 1))
+        case 2:
+            let name = Self.names[argument % Self.names.count]
+            guard !plays.contains(where: { $0.name == name }) else { return }
+            plays.insert(Play(name: name, done: false), at: (argument / 11) % (plays.count + 1))
+        default:
+            guard plays.count > 1 else { return }
+            plays.remove(at: argument % plays.count)
+        }
+    }
+
+    var text: String {
+        "---\naccount: acme-corp\n---\n# Acme Corp\n\n## Plays\n"
+            + plays.map { "- [\($0.done ? "x" : " ")] \($0.name)\n" }.joined() + "\n## Review Log\n- 2026-09-30 review\n"
+    }
+
+    var description: String { text }
+
+    /// The plays of a merged plan, in order; nil when the text is not a plan of this shape.
+    static func plays(of text: String) -> [Play]? {
+        guard let start = text.range(of: "## Plays\n"), let end = text.range(of: "\n## Review Log") else { return nil }
+        return text[start.upperBound..<end.lowerBound].split(separator: "\n").map { line in
+            Play(name: String(line.dropFirst(6)), done: line.hasPrefix("- [x]"))
+        }
+    }
+}
+
+@Suite struct PlanMergePropertyTests {
+    static let edits = Gen.int(in: 0...999).array(of: 0...5)
+    static let seeds = Gen.int(in: 0...999)
+    static let path = "accounts/acme-corp.md"
+
+    static func variant(_ seed: Int, _ ops: [Int]) -> PlaysModel {
+        var model = PlaysModel(seed: seed)
+        for op in ops { model.apply(op) }
+        return model
+    }
+
+    @Test func takingOneSideWhenTheOtherIsUnchanged() async {
+        await propertyCheck(input: Self.seeds, Self.edits) { seed, ops in
+            let base = PlaysModel(seed: seed).text
+            let x = Self.variant(seed, ops).text
+            #expect(merge(Self.path, base: base, ours: x, theirs: base) == MergeOutcome(text: x, conflicts: []))
+            #expect(merge(Self.path, base: base, ours: base, theirs: x) == MergeOutcome(text: x, conflicts: []))
+            #expect(merge(Self.path, base: base, ours: x, theirs: x) == MergeOutcome(text: x, conflicts: []))
+        }
+    }
+
+    /// Moves, ticks, additions (the same one at different places too) and deletions on both sides: a
+    /// clean merge holds every play once, each one-sided tick and addition, no play one side deleted
+    /// and the other left alone; either side first gives the same number of conflicts and the same plays.
+    @Test func movesAndAdditionsNeverLoseAnEditNorDuplicate() async {
+        await propertyCheck(count: 300, input: Self.seeds, Self.edits, Self.edits) { seed, oursOps, theirsOps in
+            let base = PlaysModel(seed: seed)
+            let x = Self.variant(seed, oursOps)
+            let y = Self.variant(seed, theirsOps)
+            let xy = merge(Self.path, base: base.text, ours: x.text, theirs: y.text)
+            let yx = merge(Self.path, base: base.text, ours: y.text, theirs: x.text)
+            #expect(xy.conflicts.count == yx.conflicts.count)
+            #expect(xy.lineMergeFallback == nil)
+            guard xy.isClean else {
+                #expect(xy.text.contains("\n<<<<<<< ours — "))
+                return
+            }
+            guard let merged = PlaysModel.plays(of: xy.text) else {
+                Issue.record("clean merge is not a plan:\n\(xy.text)")
+                return
+            }
+            let names = merged.map(\.name)
+            #expect(Set(names).count == names.count, "a play twice:\n\(xy.text)")
+            if let other = PlaysModel.plays(of: yx.text) {
+                #expect(Set(other.map(\.name)) == Set(names))
+            }
+            func done(_ model: PlaysModel) -> [String: Bool] {
+                Dictionary(model.plays.map { ($0.name, $0.done) }, uniquingKeysWith: { a, _ in a })
+            }
+            let (b, o, t) = (done(base), done(x), done(y))
+            let m = Dictionary(merged.map { ($0.name, $0.done) }, uniquingKeysWith: { a, _ in a })
+            for name in Set(b.keys).union(o.keys).union(t.keys) {
+                let (bv, ov, tv) = (b[name], o[name], t[name])
+                if ov == bv || tv == bv || ov == tv {
+                    #expect(m[name] == (ov == bv ? tv : ov), "\(name)")
+                }
+            }
+        }
+    }
+
+    @Test func theSamePlayAddedAtDifferentPlacesIsAddedOnce() async {
+        await propertyCheck(count: 200, input: Self.seeds, Gen.int(in: 0...999)) { seed, pick in
+            let base = PlaysModel(seed: seed)
+            let name = PlaysModel.names[7]
+            var x = base
+            var y = base
+            x.plays.insert(.init(name: name, done: false), at: pick % (base.plays.count + 1))
+            y.plays.insert(.init(name: name, done: false), at: (pick / 7) % (base.plays.count + 1))
+            let outcome = merge(Self.path, base: base.text, ours: x.text, theirs: y.text)
+            #expect(outcome.isClean)
+            #expect(outcome.text == x.text)
         }
     }
 }

@@ -350,6 +350,40 @@ let accountsBase = """
         #expect(outcome.conflicts.first?.line == markerLine)
     }
 
+    // MARK: Conflict summaries (issue 11 item 9): the lines that differ, never the same prefix twice
+
+    @Test func blockTextConflictSummaryShowsTheLinesThatDiffer() {
+        let notes = { (line: String) in "account: acme-corp\nowner_notes: |\n  line one\n  \(line)\n  line three\n" }
+        let ours = Self.plan.replacingOnce("account: acme-corp\n", with: notes("line 2"))
+        let theirs = Self.plan.replacingOnce("account: acme-corp\n", with: notes("line II"))
+        let outcome = merge("accounts/acme-corp.md", base: Self.plan, ours: ours, theirs: theirs)
+        #expect(
+            outcome.conflicts.map(\.summary) == [
+                "acme-corp · owner_notes: added on both sides differently: ours \"line 2\", theirs \"line II\""
+            ])
+    }
+
+    @Test func sectionConflictSummaryShowsTheLinesThatDiffer() {
+        let section = { (line: String) in
+            "## Messaging\nOpen with the platform consolidation story the CFO liked in the Q2 review.\n\(line)\n"
+        }
+        let outcome = merge(
+            "accounts/acme-corp.md", base: Self.plan, ours: Self.plan + section("Lead with security."),
+            theirs: Self.plan + section("Lead with cost."))
+        #expect(
+            outcome.conflicts.map(\.summary) == [
+                "acme-corp · Messaging: added on both sides differently: ours \"Lead with security.\", theirs \"Lead with cost.\""
+            ])
+        #expect(outcome.conflicts.allSatisfy { !$0.summary.contains("\n") })
+    }
+
+    @Test func conflictBlockShortValuesShowTheLinesThatDiffer() throws {
+        let text = "<<<<<<< ours — Acme Corp · notes (both changed)\n    notes: |\n      Champion is the CFO.\n      Legal review done.\n=======\n    notes: |\n      Champion is the CFO.\n      Legal review moved.\n>>>>>>> theirs — Acme Corp · notes\n"
+        let block = try #require(try ConflictBlocks.find(in: text).first)
+        #expect(block.shortValue(.ours) == "Legal review done.")
+        #expect(block.shortValue(.theirs) == "Legal review moved.")
+    }
+
     @Test func sectionDeletedAndModifiedConflicts() {
         let ours = Self.plan.replacingOnce("## Summary\nRenewal of the platform deal.\n\n", with: "")
         let theirs = Self.plan.replacingOnce("Renewal of the platform deal.", with: "Renewal in Q2.")

@@ -54,12 +54,27 @@ public struct ConflictBlock: Hashable, Sendable {
         subject.flatMap { $0.split(separator: " · ", omittingEmptySubsequences: false).last.map(String.init) }
     }
 
+    /// For several lines, only those that differ between the sides (see `MergeConflict.summary`).
     public func shortValue(_ side: Side, limit: Int = 60) -> String {
-        Self.shorten(text(of: side), field: field, limit: limit)
+        shortParts(limit: limit)[side == .ours ? 0 : 1] ?? "(deleted)"
     }
 
     public func shortBase(limit: Int = 60) -> String? {
-        base.map { Self.shorten($0, field: field, limit: limit) }
+        base == nil ? nil : shortParts(limit: limit)[2]
+    }
+
+    private func shortParts(limit: Int) -> [String?] {
+        let texts = [ours, theirs, base]
+        let empty = { (text: String?) in text.map { $0.allSatisfy(\.isWhitespace) } ?? true }
+        guard texts.contains(where: { text in
+            text.map { $0.split(whereSeparator: \.isNewline).filter { !$0.allSatisfy(\.isWhitespace) }.count > 1 } ?? false
+        })
+        else {
+            return texts.map { text in text.map { Self.shorten($0, field: field, limit: limit) } }
+        }
+        // A deleted side is "(deleted)", not a diff against the others.
+        let parts = MergeConflict.differingParts(texts.map { empty($0) ? nil : $0 }, field: field, limit: limit)
+        return zip(texts, parts).map { text, part in text == nil ? nil : part ?? "(deleted)" }
     }
 
     static func shorten(_ raw: String, field: String?, limit: Int) -> String {

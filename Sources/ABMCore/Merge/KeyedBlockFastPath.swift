@@ -86,7 +86,9 @@ struct KeyedBlockFastPath {
             if let name = entry.value["name"]?.scalar?.text, !name.isEmpty { return [name] }
             return [key]
         }
-        merger.mergeKeyed(base: bPieces, ours: oPieces, theirs: tPieces, into: &out, path: childPath) { bp, op, tp in
+        let keeps = YAMLMerger.keeps(base: { b.wholeText }, ours: { o.wholeText }, theirs: { t.wholeText })
+        merger.mergeKeyed(base: bPieces, ours: oPieces, theirs: tPieces, into: &out, path: childPath, keeps: keeps) {
+            bp, op, tp in
             var entry = MergedText(lineBreak: merger.lineBreak)
             let entryPath = childPath(op.key)
             guard let ov = Self.entryView(op.text), let tv = Self.entryView(tp.text) else {
@@ -195,6 +197,8 @@ struct KeyedBlockScan {
     var rootTrailer: Range<Int> = 0..<0
     /// How many lines the text has.
     var lineCount: Int { starts.count - 1 }
+    /// The whole text (read only for a piece deleted on one side and changed on the other).
+    var wholeText: String { String(decoding: bytes, as: UTF8.self) }
 
     var containerSpan: Range<Int> { containerLeading.lowerBound..<containerEnd }
     var containerBody: Range<Int> { keyLine..<containerEnd }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Structure-aware three-way merge of one file of the plan repository, text in, text out.
 ///
 /// - `accounts.yaml`, `team.yaml`, `abmsync.yaml`: merged as data, key by key, field by field.
@@ -7,6 +9,15 @@
 /// Text that neither side changed is copied from ours byte for byte (comments, order, spacing,
 /// CRLF). A clean structured result is parsed again and checked against the data of all three
 /// sides; if that check fails, the whole file is returned as one conflict rather than guessed.
+///
+/// Values, not text: a side that only re-quoted a value, re-aligned a comment or turned CRLF into LF
+/// yields to the other side's edit. Items (list items, nested items, table rows) are matched by
+/// identity wherever they are: the same item added on both sides is one, a moved item keeps the
+/// other side's tick, a renamed `##` section keeps the other side's edits, table rows merge cell by
+/// cell (columns by header). What stays a conflict (`Tests/ABMCoreTests/Fixtures/merge/` has a case
+/// for each kind): the same field, line or cell changed differently; a deletion against a change
+/// (also of a moved item); the same item added differently on both sides; both sides changing a
+/// table's columns or the same heading differently.
 public enum StructuredMerge {
     public enum FileKind: Sendable, Hashable {
         /// accounts.yaml, team.yaml, abmsync.yaml
@@ -44,6 +55,11 @@ public enum StructuredMerge {
         if ours == theirs { return MergeOutcome(text: ours, conflicts: []) }
         if let base, ours == base { return MergeOutcome(text: theirs, conflicts: []) }
         if let base, theirs == base { return MergeOutcome(text: ours, conflicts: []) }
+        if let outcome = mergeAcrossLineBreaks(
+            path: path, base: base, ours: ours, theirs: theirs, lineMerger: lineMerger, fastPath: fastPath)
+        {
+            return outcome
+        }
         let context = Context(
             path: path, base: base, ours: ours, theirs: theirs, lineMerger: lineMerger, fastPath: fastPath)
         switch fileKind(of: path) {
@@ -51,6 +67,46 @@ public enum StructuredMerge {
         case .yamlData: return context.mergeYAMLFile()
         case .plan: return context.mergePlanFile()
         }
+    }
+
+    enum LineBreakStyle { case lf, crlf, none }
+
+    /// "\n" or "\r\n" when the whole text uses that one (`none` without any); nil for a mixed text.
+    static func lineBreakStyle(_ text: String) -> LineBreakStyle? {
+        var crlf = false
+        var lf = false
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\n") {
+                if previous == UInt8(ascii: "\r") { crlf = true } else { lf = true }
+            }
+            previous = byte
+        }
+        if crlf && lf { return nil }
+        return crlf ? .crlf : lf ? .lf : LineBreakStyle.none
+    }
+
+    /// A side that only turned CRLF into LF (or back) changed no value: when the sides' line breaks
+    /// differ, the texts are merged with LF and the result written with the line breaks the side that
+    /// changed them chose. Nil when the sides agree, or a text mixes both.
+    static func mergeAcrossLineBreaks(
+        path: String, base: String?, ours: String, theirs: String, lineMerger: any LineMerger, fastPath: Bool
+    ) -> MergeOutcome? {
+        guard let o = lineBreakStyle(ours), let t = lineBreakStyle(theirs) else { return nil }
+        let b = base.map(lineBreakStyle)
+        if case .some(.none) = b { return nil }
+        let styles = Set([o, t] + (b.flatMap { $0 }.map { [$0] } ?? [])).subtracting([LineBreakStyle.none])
+        guard styles.count > 1 else { return nil }
+        func lf(_ text: String) -> String { text.replacingOccurrences(of: "\r\n", with: "\n") }
+        var outcome = merge(
+            path: path, base: base.map(lf), ours: lf(ours), theirs: lf(theirs), lineMerger: lineMerger,
+            fastPath: fastPath)
+        // The side that changed the line breaks chose them; ours when both did.
+        let baseStyle = b.flatMap { $0 }
+        let chosen: LineBreakStyle =
+            o == .none ? t : t == .none ? o : baseStyle.map { $0 == o ? t : o } ?? o
+        if chosen == .crlf { outcome.text = outcome.text.replacingOccurrences(of: "\n", with: "\r\n") }
+        return outcome
     }
 }
 

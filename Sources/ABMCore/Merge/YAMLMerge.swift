@@ -20,10 +20,30 @@ struct YAMLMerger {
 
     /// Merges pieces by key in order: ours' order, theirs' additions after their neighbours.
     /// `both` handles a piece changed differently on both sides (base nil: added on both sides).
+    /// `keeps(deletingSideIsOurs, lines)`: whether the side that deleted a piece kept these comment lines
+    /// of it elsewhere (YAML only; nil for Markdown, where `#` starts a heading).
     func mergeKeyed<Piece>(
         base: [Keyed<Piece>], ours: [Keyed<Piece>], theirs: [Keyed<Piece>], into out: inout MergedText,
-        path: (String) -> [String], both: (Keyed<Piece>?, Keyed<Piece>, Keyed<Piece>) -> MergedText
+        path: (String) -> [String], keeps: ((Bool, String) -> Bool)? = nil,
+        both: (Keyed<Piece>?, Keyed<Piece>, Keyed<Piece>) -> MergedText
     ) {
+        /// A piece deleted on one side and changed on the other: its leading comments, when the changing
+        /// side left them as they were and the deleting side kept them, stay out of the markers
+        /// (settling either way keeps them once).
+        func appendDeleteModify(key: String, base: String, changed: String, deletingSideIsOurs: Bool) {
+            var rest = Substring(changed)
+            if let keeps {
+                let (baseLead, _) = Self.splitLeadingTrivia(base)
+                let (changedLead, changedRest) = Self.splitLeadingTrivia(changed)
+                let comments = changedLead.split(separator: "\n").filter { !$0.allSatisfy(\.isWhitespace) }
+                if changedLead == baseLead, !comments.isEmpty, keeps(deletingSideIsOurs, comments.joined(separator: "\n")) {
+                    rest = changedRest
+                }
+            }
+            out.appendConflict(
+                file: file, path: path(key), kind: .deleteModify, base: base,
+                ours: deletingSideIsOurs ? nil : String(rest), theirs: deletingSideIsOurs ? String(rest) : nil)
+        }
         let b = Dictionary(base.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         let o = Dictionary(ours.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         let t = Dictionary(theirs.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
@@ -49,11 +69,9 @@ struct YAMLMerger {
                     out.append(both(bp, op, tp))
                 }
             case (.some(let bp), .some(let op), nil):
-                out.appendConflict(
-                    file: file, path: path(key), kind: .deleteModify, base: bp.text, ours: op.text, theirs: nil)
+                appendDeleteModify(key: key, base: bp.text, changed: op.text, deletingSideIsOurs: false)
             case (.some(let bp), nil, .some(let tp)):
-                out.appendConflict(
-                    file: file, path: path(key), kind: .deleteModify, base: bp.text, ours: nil, theirs: tp.text)
+                appendDeleteModify(key: key, base: bp.text, changed: tp.text, deletingSideIsOurs: true)
             case (nil, .some(let op), nil):
                 out.append(op.text)
             case (nil, nil, .some(let tp)):
@@ -78,13 +96,73 @@ struct YAMLMerger {
             out.append(ours)
             return
         }
+        if let union = Self.unionOfAdditions(base: base ?? "", ours: ours, theirs: theirs) {
+            // Both only added comment lines (above the same entry…): both, ours' first.
+            out.append(union)
+            return
+        }
         lineMerge(base: base, ours: ours, theirs: theirs, path: path, into: &out)
+    }
+
+    /// When both sides only added lines to `base`: every line, at each place ours' additions and then
+    /// theirs' (less those ours added there too). Nil when a side deleted or changed a line.
+    static func unionOfAdditions(base: String, ours: String, theirs: String) -> String? {
+        let b = TextLines(base).lines
+        func gaps(_ text: String) -> [[Substring]]? {
+            var result = [[Substring]](repeating: [], count: b.count + 1)
+            var next = 0
+            for line in TextLines(text).lines {
+                if next < b.count, line == b[next] {
+                    next += 1
+                } else {
+                    result[next].append(line)
+                }
+            }
+            return next == b.count ? result : nil
+        }
+        guard let o = gaps(ours), let t = gaps(theirs),
+            (TextLines(ours).lines + TextLines(theirs).lines).allSatisfy({ $0.utf8.last == UInt8(ascii: "\n") })
+        else { return nil }
+        var out = ""
+        for index in 0...b.count {
+            for line in o[index] { out += line }
+            for line in t[index] where !o[index].contains(line) { out += line }
+            if index < b.count { out += b[index] }
+        }
+        return out
+    }
+
+    /// A piece's leading blank and comment lines, and the rest.
+    static func splitLeadingTrivia(_ text: String) -> (Substring, Substring) {
+        var index = text.startIndex
+        while index < text.endIndex {
+            let end = text[index...].firstIndex(of: "\n").map { text.index(after: $0) } ?? text.endIndex
+            let line = text[index..<end].drop { $0 == " " || $0 == "\t" }
+            guard line.first == "#" || line.allSatisfy(\.isWhitespace) else { break }
+            index = end
+        }
+        return (text[..<index], text[index...])
     }
 
     func lineMerge(base: String?, ours: String, theirs: String, path: [String], into out: inout MergedText) {
         let result = lineMerger.merge(
             base: base ?? "", ours: ours, theirs: theirs, labels: lineMergeLabels(file: file, path: path))
         out.appendLineMerge(result, file: file, path: path, base: base, ours: ours, theirs: theirs)
+    }
+
+    /// Whether the deleting side's whole text holds `comments` as often as the base's does.
+    static func keeps(base: TextLines?, ours: TextLines, theirs: TextLines) -> (Bool, String) -> Bool {
+        func whole(_ lines: TextLines) -> String { lines.text(1..<(lines.count + 1)) }
+        return keeps(base: { base.map(whole) }, ours: { whole(ours) }, theirs: { whole(theirs) })
+    }
+
+    static func keeps(base: @escaping () -> String?, ours: @escaping () -> String, theirs: @escaping () -> String)
+        -> (Bool, String) -> Bool
+    {
+        { deletingSideIsOurs, comments in
+            func count(_ text: String?) -> Int { (text?.components(separatedBy: comments).count ?? 1) - 1 }
+            return count(deletingSideIsOurs ? ours() : theirs()) >= max(1, count(base()))
+        }
     }
 
     // MARK: - Mappings
@@ -112,8 +190,10 @@ struct YAMLMerger {
             if let name = entry?.value["name"]?.scalar?.text, !name.isEmpty { return path + [name] }
             return path + [key]
         }
-        mergeKeyed(base: pieces(base), ours: pieces(ours), theirs: pieces(theirs), into: &out, path: childPath) {
-            b, o, t in
+        mergeKeyed(
+            base: pieces(base), ours: pieces(ours), theirs: pieces(theirs), into: &out, path: childPath,
+            keeps: Self.keeps(base: base?.lines, ours: ours.lines, theirs: theirs.lines)
+        ) { b, o, t in
             var entry = MergedText(lineBreak: lineBreak)
             let entryPath = childPath(o.key)
             mergeTrivia(
@@ -132,6 +212,15 @@ struct YAMLMerger {
         if let choice = pickChanged(base: base?.body, ours: ours.body, theirs: theirs.body) {
             out.append(choice ?? "")
             return out
+        }
+        if let base, base.value.scalar != nil, ours.value.scalar != nil, theirs.value.scalar != nil {
+            // Compare values, not text: a side that only re-quoted the value or re-aligned its comment
+            // yields to the other side's real edit; when both only reformatted, ours.
+            let oursReformatted = sameMeaning(base, ours)
+            if oursReformatted || sameMeaning(base, theirs) {
+                out.append(oursReformatted && !sameMeaning(base, theirs) ? theirs.body : ours.body)
+                return out
+            }
         }
         if sameData(ours.value, theirs.value),
             ours.value.scalar != nil || (ours.valueIsFlow && theirs.valueIsFlow)
@@ -176,6 +265,36 @@ struct YAMLMerger {
         return out
     }
 
+    /// The same value and the same comments (their words, not their spacing).
+    private func sameMeaning(_ a: EntryView, _ b: EntryView) -> Bool {
+        guard sameData(a.value, b.value) else { return false }
+        func comments(_ entry: EntryView) -> [String] {
+            if let scalar = entry.value.scalar, scalar.style == .literal || scalar.style == .folded { return [] }
+            return TextLines(entry.body).lines.compactMap { line in
+                Self.comment(in: line).map { $0.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+            }
+        }
+        return comments(a) == comments(b)
+    }
+
+    /// The comment at the end of a line (`# …` after a space, outside quotes).
+    static func comment(in line: Substring) -> Substring? {
+        var quote: Character?
+        var previous: Character = " "
+        for index in line.indices {
+            let character = line[index]
+            if let open = quote {
+                if character == open { quote = nil }
+            } else if character == "\"" || character == "'", previous == " " || previous == ":" {
+                quote = character
+            } else if character == "#", previous == " " || previous == "\t" {
+                return line[line.index(after: index)...]
+            }
+            previous = character
+        }
+        return nil
+    }
+
     private func isMultiLine(_ scalar: YAMLScalar, _ entry: EntryView) -> Bool {
         scalar.style == .literal || scalar.style == .folded || entry.span.upperBound - entry.keyLine > 1
     }
@@ -210,7 +329,10 @@ struct YAMLMerger {
         guard let b = pieces(baseItems), let o = pieces(ours.items), let t = pieces(theirs.items) else { return nil }
         var out = MergedText(lineBreak: lineBreak)
         mergeTrivia(base: base?.leaderText, ours: ours.leaderText, theirs: theirs.leaderText, path: path, into: &out)
-        mergeKeyed(base: b, ours: o, theirs: t, into: &out, path: { path + [$0] }) { bi, oi, ti in
+        mergeKeyed(
+            base: b, ours: o, theirs: t, into: &out, path: { path + [$0] },
+            keeps: Self.keeps(base: base?.lines, ours: ours.lines, theirs: theirs.lines)
+        ) { bi, oi, ti in
             var item = MergedText(lineBreak: lineBreak)
             let itemPath = path + [oi.key]
             mergeTrivia(

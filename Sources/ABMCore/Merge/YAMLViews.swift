@@ -138,13 +138,16 @@ struct SequenceView {
 }
 
 /// Whether two nodes hold the same data, wherever they are and however they are written.
-/// Plain and quoted scalars differ (`1` is a number, `'1'` text); mapping order does not matter.
+/// Plain and quoted scalars differ when the plain one is not text (`1` is a number, `'1'` text);
+/// mapping order does not matter.
 func sameData(_ a: YAMLNode?, _ b: YAMLNode?) -> Bool {
     guard let a, let b else { return a == nil && b == nil }
     switch (a.content, b.content) {
     case (.scalar(let x), .scalar(let y)):
         if x.isNull && y.isNull { return true }
-        return x.text == y.text && (x.style == .plain) == (y.style == .plain) && x.tag == y.tag
+        guard x.text == y.text, x.tag == y.tag else { return false }
+        // `Acme` and `"Acme"` are the same text; `1` (a number) and `'1'` (text) are not.
+        return (x.style == .plain) == (y.style == .plain) || !readsAsNonText(x.text)
     case (.mapping(let x), .mapping(let y)):
         guard x.count == y.count else { return false }
         for (position, entry) in x.enumerated() {
@@ -158,6 +161,15 @@ func sameData(_ a: YAMLNode?, _ b: YAMLNode?) -> Bool {
     default:
         return false
     }
+}
+
+/// True when a plain scalar with this text reads as a number, a boolean or null rather than as text.
+func readsAsNonText(_ text: String) -> Bool {
+    let lower = text.lowercased()
+    if ["", "~", "null", "true", "false", "yes", "no", "on", "off", "y", "n", ".inf", "-.inf", ".nan"].contains(lower) {
+        return true
+    }
+    return Double(lower) != nil || lower.hasPrefix("0x") || lower.hasPrefix("0o")
 }
 
 /// The field that identifies the items of a list of mappings (`id`, else `name`), when every item
