@@ -67,6 +67,7 @@ extension Repository {
         var cloneOptions = git_clone_options()
         try check(git_clone_options_init(&cloneOptions, UInt32(GIT_CLONE_OPTIONS_VERSION)), "prepare clone")
         cloneOptions.bare = bare ? 1 : 0
+        cloneOptions.local = localCloneMode(for: url)
         cloneOptions.fetch_opts.callbacks = try context.makeCallbacks()
         cloneOptions.checkout_opts.checkout_strategy = GIT_CHECKOUT_SAFE.rawValue
         var handle: OpaquePointer?
@@ -80,6 +81,47 @@ extension Repository {
             try repository.pointUnbornHead(at: branchForEmptyRemote, remote: "origin")
         }
         return repository
+    }
+
+    /// How libgit2 should clone `url`.
+    ///
+    /// A remote that is a folder on this machine, given as a path or as a `file://` URL, is copied:
+    /// its object files, then the references through the local transport, which then has
+    /// nothing left to send. By default libgit2 does that only for a path; for `file://` it packs
+    /// the whole history in this process (revision walk, delta search over every version of
+    /// every file, compression, then indexing the pack it just made: 4× `git clone`'s time and
+    /// every object read kept in the object cache), where git's pack-objects reuses the deltas
+    /// already in the remote's packs.
+    ///
+    /// Never hard links: libgit2 would link every object file of a path remote on the same disk
+    /// (git clone does for a path too). A linked file is the same file in both repositories, so
+    /// damage to one (a tool or a disk writing into it, a permissions change) is damage to the
+    /// other, and the clone is no second copy of the team's history; the folder's owner could also
+    /// rewrite objects inside our clone, which reads them without re-hashing. A copy costs little
+    /// more: object files are written once and never changed.
+    ///
+    /// A remote that borrows objects from another repository (`objects/info/alternates`, often a
+    /// relative path) is fetched through the transport instead: a copied alternates file would
+    /// point somewhere else from the clone, and the clone should hold all its objects itself.
+    private static func localCloneMode(for url: String) -> git_clone_local_t {
+        guard let folder = localFolder(of: url) else { return GIT_CLONE_LOCAL_AUTO }
+        var source: OpaquePointer?
+        let opened = try? check(
+            git_repository_open_ext(&source, folder, UInt32(GIT_REPOSITORY_OPEN_NO_SEARCH.rawValue), nil),
+            "open the remote folder", subject: folder)
+        guard opened != nil, let source else {
+            return GIT_CLONE_LOCAL_NO_LINKS  // git_clone opens it again and says why it cannot
+        }
+        defer { git_repository_free(source) }
+        var objects = git_buf()
+        defer { git_buf_dispose(&objects) }
+        let found = try? check(
+            git_repository_item_path(&objects, source, GIT_REPOSITORY_ITEM_OBJECTS), "find the remote's objects",
+            subject: folder)
+        guard found != nil, let path = objects.ptr else { return GIT_CLONE_NO_LOCAL }
+        let objectsFolder = String(cString: path)
+        let alternates = objectsFolder + (objectsFolder.hasSuffix("/") ? "" : "/") + "info/alternates"
+        return fileExists(alternates) ? GIT_CLONE_NO_LOCAL : GIT_CLONE_LOCAL_NO_LINKS
     }
 
     /// libgit2 leaves HEAD at `refs/heads/master` after cloning an empty remote, whatever the
@@ -276,6 +318,39 @@ func redactedURL(_ url: String) -> String {
         ?? rest.endIndex
     guard let at = rest[..<authorityEnd].lastIndex(of: "@") else { return url }
     return String(url[..<schemeEnd.upperBound]) + String(rest[rest.index(after: at)...])
+}
+
+/// The folder a remote address names on this machine: a path, or a `file://` URL with no host
+/// (or `localhost`), percent-decoded as libgit2 does. Nil for network addresses.
+func localFolder(of url: String) -> String? {
+    if isSCPLikeURL(url) { return nil }
+    guard url.contains("://") else { return url }
+    guard url.hasPrefix("file://") else { return nil }
+    var rest = Substring(url.dropFirst("file://".count))
+    if rest.hasPrefix("localhost/") { rest = rest.dropFirst("localhost".count) }
+    guard rest.hasPrefix("/") else { return nil }
+    return percentDecoded(rest)
+}
+
+/// `%20` → space; nil when an escape is malformed.
+private func percentDecoded(_ text: Substring) -> String? {
+    var bytes: [UInt8] = []
+    var iterator = Array(text.utf8).makeIterator()
+    while let byte = iterator.next() {
+        guard byte == UInt8(ascii: "%") else { bytes.append(byte); continue }
+        guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else { return nil }
+        bytes.append(high << 4 | low)
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+private func hexValue(_ byte: UInt8) -> UInt8? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): return byte - UInt8(ascii: "A") + 10
+    default: return nil
+    }
 }
 
 /// `git@host:path` (scp-like ssh syntax), as opposed to a URL or a local path.

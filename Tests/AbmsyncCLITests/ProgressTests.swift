@@ -3,12 +3,17 @@ import Foundation
 import Testing
 
 /// `abmsync clone` shows transfer progress on a terminal (objects, bytes, rate) and prints nothing
-/// of it when its output goes to a file or a pipe, as in scripts and hooks.
+/// of it when its output goes to a file or a pipe, as in scripts and hooks. The remote is a git
+/// daemon on loopback: a remote that is a folder on this machine (a path or file://) is copied,
+/// with no transfer to show.
 @Suite(.serialized) struct ProgressTests {
     @Test func cloneShowsProgressOnATerminalOnly() throws {
         let temp = TemporaryDirectory("abmsync-progress")
-        let remote = ConcurrencyTests.setUpShared(temp)
-        let url = "file://" + remote
+        let server = try TestServer("git-daemon", in: temp.file("server"))
+        defer { server.stop() }
+        try FileManager.default.createDirectory(atPath: server.repositories, withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: ConcurrencyTests.setUpShared(temp), toPath: server.repositories + "/plans.git")
+        let url = try server["URL"] + "/plans.git"
 
         // A pseudo-terminal from util-linux's `script`, as a person's shell would give.
         let command = [CLITests.binary, "clone", url, "on-terminal"].map { "'\($0)'" }.joined(separator: " ")
