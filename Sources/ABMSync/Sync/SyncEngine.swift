@@ -212,6 +212,8 @@ public final class SyncEngine {
                 report.pullOutcome = .upToDate  // the remote has nothing yet
                 return
             }
+            // Links where plans belong and bytes that are not text stop here, before any checkout.
+            try IncomingCheck.check(git, theirs: theirs, head: try git.headCommitID())
             guard let head = try git.headCommitID() else {
                 // Nothing local yet: take the remote's history as it is.
                 try git.checkoutTree(try git.commit(theirs).treeID, force: true)
