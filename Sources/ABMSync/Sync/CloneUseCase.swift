@@ -15,6 +15,7 @@ public enum CloneUseCase {
     public static func run(url: String, directory: String?, options: RemoteOptions, executable: String) throws(AbmsyncError)
         -> Result
     {
+        try RemoteAddress.refuseCredentials(url)
         let name = directory ?? defaultFolderName(for: url)
         let root = URL(fileURLWithPath: name).standardizedFileURL.path
         if FileSystem.exists(root), (try? FileManager.default.contentsOfDirectory(atPath: root).isEmpty) == false {

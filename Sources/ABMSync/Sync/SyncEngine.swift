@@ -115,6 +115,7 @@ public final class SyncEngine {
                     "this plan repository has no shared remote yet",
                     hint: "record it once with: abmsync init --remote URL (or git remote add origin URL)")
             }
+            try RemoteAddress.refuseCredentials(info.url, stored: true)  // no token into FETCH_HEAD or reflogs
             report.remoteURL = RemoteDisplay.redacted(info.url)
         } catch {
             throw AbmsyncError.from(error)

@@ -33,6 +33,7 @@ public enum Initializer {
     ]
 
     public static func run(at directory: String, remote: String?, executable: String) throws(AbmsyncError) -> Result {
+        if let remote { try RemoteAddress.refuseCredentials(remote) }
         let root = URL(fileURLWithPath: directory).standardizedFileURL.path
         if FileSystem.exists(root), !FileSystem.isDirectory(root) {
             throw .invalidArgument("'\(directory)' is a file, not a folder", hint: "pick a folder name for the plan repository")
