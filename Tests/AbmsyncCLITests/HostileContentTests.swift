@@ -95,6 +95,27 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
     }
 
+    @Test func aLocalFolderLinkStopsSyncBeforeAnythingIsRecordedOrCheckedOut() throws {
+        let temp = TemporaryDirectory("abmsync-local-folder-link")
+        let (remote, attacker, bob) = Self.setUp(temp)
+        temp.write("attacker/clusters/fintech.md", "---\ncluster: fintech\nname: Fintech\n---\n# Fintech\n")
+        Self.commitAndPush(attacker, "add a cluster")
+        let outside = temp.file("outside")
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        try FileManager.default.removeItem(atPath: bob + "/clusters")
+        try FileManager.default.createSymbolicLink(atPath: bob + "/clusters", withDestinationPath: outside)
+        let before = GitCLI.run(["--git-dir", remote, "rev-parse", "main"], in: temp.path).stdout
+        let head = GitCLI.run(["rev-parse", "HEAD"], in: bob).stdout
+        for command in ["pull", "sync"] {
+            let result = CLITests.abmsync([command], in: bob)
+            #expect(result.status == 2, "\(command): \(result.combined)")
+            #expect(result.stderr.contains("'clusters' is a symbolic link"), "\(command): \(result.stderr)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty, "\(command) wrote outside")
+        }
+        #expect(GitCLI.run(["rev-parse", "HEAD"], in: bob).stdout == head, "the link was recorded")
+        #expect(GitCLI.run(["--git-dir", remote, "rev-parse", "main"], in: temp.path).stdout == before)
+    }
+
     @Test func nothingIsWrittenThroughALinkedFolderOrReadThroughALinkedTemplate() throws {
         let temp = TemporaryDirectory("abmsync-local-links")
         _ = CLITests.abmsync(["init", "p"], in: temp.path)

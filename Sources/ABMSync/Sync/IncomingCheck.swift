@@ -19,6 +19,17 @@ enum IncomingCheck {
         return protectedNames.contains(top)
     }
 
+    /// The working tree's own top-level abmsync paths, before anything is recorded or checked out:
+    /// a link there (made locally, or by other tools) stops the run, so no checkout writes through it.
+    static func checkWorkingTree(root: String) throws(AbmsyncError) {
+        for name in protectedNames.sorted() {
+            let folder = !name.contains(".") || name == ".abmsync"
+            if case .symbolicLink(let component, let target)? = RepositoryPath.problem(String(name), in: root, folder: folder) {
+                throw AbmsyncError.unsafePath(path: component, problem: .symbolicLink(component: component, target: target))
+            }
+        }
+    }
+
     /// Checks the files `theirs` changed since the common history with `head` (every file when
     /// there is no local history).
     static func check(_ git: Repository, theirs: ObjectID, head: ObjectID?) throws(AbmsyncError) {

@@ -131,6 +131,7 @@ public final class SyncEngine {
     /// Local edits become a commit first: whatever happens next (a crash, a conflict), both
     /// versions stay in history.
     private func checkpoint(identity: Signature, report: inout SyncReport, validate: Bool) throws(AbmsyncError) {
+        try IncomingCheck.checkWorkingTree(root: repository.root)
         let statuses = try repository.changedFiles()
         if try hasUnresolvedConflicts(statuses) {
             throw .invalidArgument(
