@@ -54,7 +54,7 @@ extension Repository {
     /// is the unborn branch `branchForEmptyRemote`, tracking `origin`.
     public static func clone(
         from url: String, to path: String, options: RemoteOptions = RemoteOptions(), bare: Bool = false,
-        branchForEmptyRemote: String = "main"
+        branchForEmptyRemote: String = "main", checkout: Bool = true
     ) throws(GitError) -> Repository {
         GitRuntime.ensureInitialised()
         if !url.contains("://"), !isSCPLikeURL(url), !fileExists(url) {
@@ -69,7 +69,8 @@ extension Repository {
         cloneOptions.bare = bare ? 1 : 0
         cloneOptions.local = localCloneMode(for: url)
         cloneOptions.fetch_opts.callbacks = try context.makeCallbacks()
-        cloneOptions.checkout_opts.checkout_strategy = GIT_CHECKOUT_SAFE.rawValue
+        // Without checkout, no file is written: the caller looks at the tree first (`checkoutHead`).
+        cloneOptions.checkout_opts.checkout_strategy = checkout ? GIT_CHECKOUT_SAFE.rawValue : GIT_CHECKOUT_NONE.rawValue
         var handle: OpaquePointer?
         try context.run("clone") { () throws(GitError) in
             try check(git_clone(&handle, url, path, &cloneOptions), "clone")

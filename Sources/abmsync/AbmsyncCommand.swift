@@ -1,3 +1,4 @@
+import ABMCore
 import ABMSync
 import ArgumentParser
 import Foundation
@@ -34,7 +35,7 @@ struct AbmsyncCommand: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as AbmsyncError {
-            FileHandle.standardError.write(Data((error.rendered + "\n").utf8))
+            FileHandle.standardError.write(Data((DisplayText.escapedLines(error.rendered) + "\n").utf8))
             Foundation.exit(error.plansNeedAttention ? ExitStatus.needsAttention : ExitStatus.operationalFailure)
         } catch {
             exit(withError: error)
@@ -63,12 +64,14 @@ struct RepositoryOptions: ParsableArguments {
     var repository: String = "."
 }
 
+/// Everything abmsync prints goes through here, escaped (`DisplayText.escapedLines`): names and
+/// values come from the repository, and a teammate's control characters must not reach the terminal.
 enum Console {
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        FileHandle.standardOutput.write(Data((DisplayText.escapedLines(text) + "\n").utf8))
     }
 
     static func err(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        FileHandle.standardError.write(Data((DisplayText.escapedLines(text) + "\n").utf8))
     }
 }

@@ -91,7 +91,9 @@ import Testing
     @Test func jsonEscapesStrings() {
         let finding = Finding(.error, rule: "kpi-shape", at: Self.at("accounts/a.md", 1, 1), "KPI \"x\\y\"\n\tz\u{1}")
         let json = ValidationReport(findings: [finding]).renderJSON()
-        #expect(json.contains(#""message": "KPI \"x\\y\"\n\tz\u0001", "why": null, "fix": null, "account": null"#))
+        // Control characters are escaped for display first (DisplayText: `jq -r` cannot print them
+        // raw), then the text is a JSON string.
+        #expect(json.contains(#""message": "KPI \"x\\y\"\\x0A\\x09z\\x01", "why": null, "fix": null, "account": null"#))
     }
 
     @Test func gitHubAnnotations() {
@@ -108,7 +110,8 @@ import Testing
 
     @Test func gitHubEscaping() {
         #expect(GitHubCommand.data("100% done\r\nnext: a, b") == "100%25 done%0D%0Anext: a, b")
-        #expect(GitHubCommand.property("plans/a:b,c%.md\n") == "plans/a%3Ab%2Cc%25.md%0A")
+        // A line break in a value is a control character like any other: escaped for display.
+        #expect(GitHubCommand.property("plans/a:b,c%.md\n") == #"plans/a%3Ab%2Cc%25.md\x0A"#)
         let finding = Finding(
             .warning, rule: "x", at: Self.at("accounts/a,b:c.md", 2, 3), "50% of 'a:b'", account: "a,b")
         #expect(

@@ -30,6 +30,7 @@ import Testing
         Case(name: "10 MB plan", file: "accounts/acme.md", bytes: Array(repeating: UInt8(ascii: "a"), count: 10 * 1024 * 1024), expected: "accounts/acme.md:1:1: error[file-too-large]"),
         Case(name: "binary", file: "team.yaml", bytes: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00], expected: "team.yaml:3:1: error[file-binary]"),
         Case(name: "invalid UTF-8", file: "accounts.yaml", bytes: Array("accounts:\n  caf".utf8) + [0xE9] + Array(":\n    tier: 1\n".utf8), expected: "accounts.yaml:2:6: error[file-encoding]"),
+        Case(name: "terminal escape sequence", file: "accounts.yaml", bytes: Array("accounts:\n  acme:\n    name: A".utf8) + [0x1B] + Array("[2J\n".utf8), expected: "accounts.yaml:3:12: error[file-encoding]: the file holds a control character (\\x1B), which is not text"),
         Case(name: "tab indentation", file: "accounts.yaml", bytes: Array("accounts:\n  acme:\n\ttier: 1\n".utf8), expected: "accounts.yaml:3:1: error[yaml-syntax]: tab used for indentation"),
         Case(name: "empty account list", file: "accounts.yaml", bytes: [], expected: "accounts.yaml:1:1: error[file-empty]"),
         Case(name: "a list where a mapping belongs", file: "accounts.yaml", bytes: Array("accounts:\n  - acme\n".utf8), expected: "accounts.yaml:2:3: error[file-shape]"),

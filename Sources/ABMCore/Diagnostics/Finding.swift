@@ -35,11 +35,12 @@ public struct Finding: Hashable, Sendable {
         self.account = account
     }
 
-    /// `file:line:col: error[rule]: what — why — how to fix`
+    /// `file:line:col: error[rule]: what — why — how to fix`, every part escaped for printing
+    /// (`DisplayText`: file names and values come from the repository).
     public var formatted: String {
-        var text = "\(location): \(severity.rawValue)[\(rule)]: \(message)"
-        if let why { text += " — \(why)" }
-        if let fix { text += " — \(fix)" }
+        var text = "\(location): \(severity.rawValue)[\(rule)]: \(DisplayText.escaped(message))"
+        if let why { text += " — \(DisplayText.escaped(why))" }
+        if let fix { text += " — \(DisplayText.escaped(fix))" }
         return text
     }
 }

@@ -27,6 +27,7 @@ public enum Identifier {
         // Almost every id is valid: the byte check answers without the slower string searches.
         if isValid(id) { return nil }
         if id.contains("/") || id.contains("..") { return "an id cannot contain '/' or '..'" }
+        if DisplayText.hasControlCharacters(id) { return "an id cannot hold control characters" }
         if id.contains(where: { $0.isUppercase }) { return "ids are lowercase" }
         if isValid(id) { return nil }
         return "ids use lowercase letters, digits and single dashes (like 'acme-corp')"

@@ -2,13 +2,14 @@
 /// their front matter has the expected shape.
 enum PlanRules: RuleFamily {
     static let planID = ValidationRule("plan-id", .error, "a plan's front-matter id is missing or differs from its file name")
+    static let planFileName = ValidationRule("plan-file-name", .error, "a plan's file name is not a valid id")
     static let orphanPlan = ValidationRule("orphan-plan", .error, "an account plan has no account in accounts.yaml")
     static let missingSection = ValidationRule("missing-section", .error, "a plan lacks a section the policy requires")
     static let stakeholderShape = ValidationRule(
         "stakeholder-shape", .error, "front-matter stakeholders are not a list of {name, role, sentiment}")
     static let kpiShape = ValidationRule("kpi-shape", .error, "front-matter kpis are not a mapping of numbers")
 
-    static let rules = [planID, orphanPlan, missingSection, stakeholderShape, kpiShape]
+    static let rules = [planID, planFileName, orphanPlan, missingSection, stakeholderShape, kpiShape]
 
     static let stakeholderRoles = ["economic-buyer", "champion", "influencer", "user", "blocker"]
     static let sentiments = ["positive", "neutral", "negative", "unknown"]
@@ -46,6 +47,17 @@ enum PlanRules: RuleFamily {
     private static func checkID(_ plan: Plan, _ report: inout FindingCollector) {
         let key = plan.kind.idKey
         let account = plan.kind == .account ? plan.id : nil
+        if let problem = Identifier.problem(plan.id) {
+            let suggestion = Identifier.suggest(from: plan.id)
+            report.report(
+                planFileName, at: SourceLocation(file: plan.path),
+                "\(plan.path) is not named after a valid id: \(problem)",
+                why: "a plan's file name is its id, and ids are what accounts.yaml and the other files refer to",
+                fix: suggestion.isEmpty
+                    ? "rename the file to \(plan.kind.folder)/<id>.md with an id like 'acme-corp'"
+                    : "rename the file to \(plan.kind.folder)/\(suggestion).md", account: nil)
+            return
+        }
         guard let node = plan.frontMatter?[key], let value = node.scalar, !value.isNull else {
             report.report(
                 planID, at: SourceLocation(file: plan.path, line: plan.frontMatterLines?.lowerBound ?? 1),

@@ -85,7 +85,7 @@ public struct ValidationReport: Sendable {
     public func renderText() -> String {
         var out = ""
         for group in groups {
-            out += heading(group) + "\n"
+            out += DisplayText.escaped(heading(group)) + "\n"
             for finding in group.findings { out += "  " + finding.formatted + "\n" }
             out += "\n"
         }
@@ -149,9 +149,9 @@ public struct ValidationReport: Sendable {
                 "col=\(finding.location.column)",
                 "title=\(GitHubCommand.property(title))",
             ]
-            var message = finding.message
-            if let why = finding.why { message += "\nwhy: \(why)" }
-            if let fix = finding.fix { message += "\nfix: \(fix)" }
+            var message = DisplayText.escaped(finding.message)
+            if let why = finding.why { message += "\nwhy: \(DisplayText.escaped(why))" }
+            if let fix = finding.fix { message += "\nfix: \(DisplayText.escaped(fix))" }
             out += "::\(finding.severity.rawValue) \(properties.joined(separator: ","))::\(GitHubCommand.data(message))\n"
         }
         var last = "abmsync validate: \(summary)"
@@ -180,10 +180,10 @@ enum GitHubCommand {
         return out
     }
 
-    /// A property value: as `data`, and also `:` and `,`.
+    /// A property value: escaped for display (`DisplayText`), then as `data`, and also `:` and `,`.
     static func property(_ text: String) -> String {
         var out = ""
-        for scalar in data(text).unicodeScalars {
+        for scalar in data(DisplayText.escaped(text)).unicodeScalars {
             switch scalar {
             case ":": out += "%3A"
             case ",": out += "%2C"
@@ -196,8 +196,10 @@ enum GitHubCommand {
 
 /// Minimal JSON text writing, so the report's key order and layout are fixed.
 enum JSON {
+    /// A JSON string of `text` escaped for display first (`DisplayText`): a consumer that prints
+    /// the value (`jq -r`) cannot be made to print a control character.
     static func string(_ text: String?) -> String {
-        guard let text else { return "null" }
+        guard let text = text.map(DisplayText.escaped) else { return "null" }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

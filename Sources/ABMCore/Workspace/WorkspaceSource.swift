@@ -128,6 +128,16 @@ public enum PlanText {
                 line: badLine, column: badColumn, message: "the file is not valid UTF-8 text",
                 fix: "save the file as UTF-8 in your editor", rule: "file-encoding")
         }
+        // Control characters (an escape sequence, a bell) are not text either: printed, they would
+        // drive the terminal. Tab, line feed and carriage return are text.
+        if let control = bytes.firstIndex(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F }) {
+            let (line, column) = position(ofByte: control, in: bytes)
+            let hex = String(bytes[control], radix: 16, uppercase: true)
+            throw Problem(
+                line: line, column: column,
+                message: "the file holds a control character (\\x\(hex.count < 2 ? "0" : "")\(hex)), which is not text",
+                fix: "remove the character (it is often pasted by accident from a terminal)", rule: "file-encoding")
+        }
         return bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
     }
 

@@ -41,7 +41,7 @@ public enum CommitMerger {
 
             var conflicts: [MergeConflict] = []
             for path in paths {
-                let b = try baseTree.flatMap { (tree) throws(GitError) in try text(repository, tree, path) }
+                let b = try baseTree.flatMap { (tree) throws in try text(repository, tree, path) }
                 let o = try text(repository, ourTree, path)
                 let t = try text(repository, theirTree, path)
                 let merged: String
@@ -75,14 +75,23 @@ public enum CommitMerger {
             let tree = try index.writeTree(to: repository)
             return conflicts.isEmpty ? .merged(tree: tree) : .conflicted(tree: tree, conflicts: conflicts)
         } catch {
-            throw .git(error)
+            throw AbmsyncError.from(error)
         }
     }
 
-    /// The text of `path` in `tree`, nil when absent. Binary content comes back lossily decoded; the
-    /// line merge then keeps both versions marked rather than guess.
-    static func text(_ repository: Repository, _ tree: ObjectID, _ path: String) throws(GitError) -> String? {
+    /// The text of `path` in `tree`, nil when absent. Bytes that are not text (invalid UTF-8, NUL,
+    /// control characters) are never decoded lossily and merged: that would rewrite them to U+FFFD
+    /// and send the damage on. The merge stops with the file and line:column instead (teammates'
+    /// files are checked before this by `IncomingCheck`; this catches the rest).
+    static func text(_ repository: Repository, _ tree: ObjectID, _ path: String) throws -> String? {
         guard let entry = try repository.treeEntry(at: path, inTree: tree), entry.kind == .blob else { return nil }
-        return String(decoding: try repository.blobData(entry.id), as: UTF8.self)
+        do {
+            return try PlanText.decode(try repository.blobData(entry.id))
+        } catch let problem as PlanText.Problem {
+            let file = DisplayText.escaped(path)
+            throw AbmsyncError.editFailed(
+                file: file, reason: "\(file):\(problem.line):\(problem.column): \(problem.message), so it cannot be merged",
+                hint: problem.fix)
+        }
     }
 }

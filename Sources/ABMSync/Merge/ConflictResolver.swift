@@ -116,7 +116,7 @@ public enum ConflictResolver {
         }
         // Everything checked: now write, each file atomically.
         for write in writes {
-            try FileSystem.writeAtomically(write.text, to: repository.path(write.file))
+            try repository.file(write.file).write(write.text)
             report.written.append(write.file)
         }
         report.markedResolved = try markResolved(settledFiles, repository: repository)

@@ -102,6 +102,17 @@ public struct WorkingTreeSource: ConcurrentWorkspaceSource {
 
     public func read(_ path: String) throws(SourceError) -> [UInt8]? {
         let full = root + "/" + path
+        // The folders above the file: never through a link (the repository path rule).
+        if let slash = path.utf8.lastIndex(of: UInt8(ascii: "/")) {
+            switch RepositoryPath.problem(String(path[..<slash]), in: root, folder: true) {
+            case nil: break
+            case .symbolicLink(let component, let target)?:
+                throw SourceError(path: component, reason: .symbolicLink(target: target))
+            case .notAFolder?: return nil
+            case .notAFile?: throw SourceError(path: path, reason: .notAFile)
+            case .outsideRepository(let reason)?: throw SourceError(path: path, reason: .unreadable(reason))
+            }
+        }
         var info = stat()
         guard lstat(full, &info) == 0 else {
             if errno == ENOENT || errno == ENOTDIR { return nil }

@@ -28,6 +28,11 @@ public enum AbmsyncError: Error, Sendable {
         default: return false
         }
     }
+    /// A path abmsync would read or write is a link, or would leave the repository (`RepositoryPath`).
+    case unsafePath(path: String, problem: RepositoryPath.Problem)
+    /// Teammates' changes that abmsync will not take into the working tree or merge (a link where a
+    /// plan file or folder belongs, bytes that are not text): nothing was changed or sent.
+    case refusedIncoming(file: String, location: SourceLocation?, reason: String, hint: String)
 
     /// `error: <what failed>: <why>` plus optional `  --> where`, `  hint: how to fix` and `  caused by:` lines.
     public var rendered: String {
@@ -69,6 +74,13 @@ public enum AbmsyncError: Error, Sendable {
             lines.append("error: cannot resolve the conflicts in '\(file)': \(reason)")
             lines.append("  --> \(file):\(line)")
             if let hint { lines.append("  hint: \(hint)") }
+        case .unsafePath(let path, let problem):
+            lines.append("error: abmsync will not read or write '\(path)': \(problem.reason)")
+            lines.append("  hint: \(problem.hint)")
+        case .refusedIncoming(let file, let location, let reason, let hint):
+            lines.append("error: teammates' changes to '\(file)' were not taken: \(reason)")
+            if let location { lines.append("  --> \(location)") }
+            lines.append("  hint: \(hint)")
         case .editFailed(let file, let reason, let hint):
             lines.append("error: cannot edit '\(file)': \(reason)")
             if let hint { lines.append("  hint: \(hint)") }

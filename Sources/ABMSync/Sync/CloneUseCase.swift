@@ -15,6 +15,7 @@ public enum CloneUseCase {
     public static func run(url: String, directory: String?, options: RemoteOptions, executable: String) throws(AbmsyncError)
         -> Result
     {
+        try RemoteAddress.refuseCredentials(url)
         let name = directory ?? defaultFolderName(for: url)
         let root = URL(fileURLWithPath: name).standardizedFileURL.path
         if FileSystem.exists(root), (try? FileManager.default.contentsOfDirectory(atPath: root).isEmpty) == false {
@@ -22,12 +23,22 @@ public enum CloneUseCase {
         }
         let repository: Repository
         do {
-            repository = try Repository.clone(from: url, to: root, options: options)
+            repository = try Repository.clone(from: url, to: root, options: options, checkout: false)
         } catch {
             try? FileManager.default.removeItem(atPath: root)  // nothing half-cloned left behind
             throw SyncFailure(error, remote: RemoteDisplay.redacted(url)).asAbmsyncError
         }
-        _ = repository
+        // The files are written only once the tree is known to hold no link where plans belong and
+        // no plan that is not text.
+        do {
+            if let head = try repository.headCommitID() {
+                try IncomingCheck.check(repository, tree: try repository.commit(head).treeID, since: nil)
+                try repository.checkoutHead(force: true)
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: root)
+            throw AbmsyncError.from(error)
+        }
         if !FileSystem.exists(root + "/" + WorkspaceFile.policy) {
             let initialised = try Initializer.run(at: root, remote: nil, executable: executable)
             return Result(root: root, initialisedEmptyRemote: true, setup: initialised.hooks.map(\.summary), accountCount: 0)

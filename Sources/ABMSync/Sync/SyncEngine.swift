@@ -161,6 +161,7 @@ public final class SyncEngine {
                     "this plan repository has no shared remote yet",
                     hint: "record it once with: abmsync init --remote URL (or git remote add origin URL)")
             }
+            try RemoteAddress.refuseCredentials(info.url, stored: true)  // no token into FETCH_HEAD or reflogs
             report.remoteURL = RemoteDisplay.redacted(info.url)
         } catch {
             throw AbmsyncError.from(error)
@@ -177,6 +178,7 @@ public final class SyncEngine {
     /// versions stay in history. Only valid edits go on the branch; with `validate` false (pull),
     /// edits with errors are kept aside (`keptEditsReference`) instead of refused.
     private func checkpoint(identity: Signature, report: inout SyncReport, validate: Bool) throws(AbmsyncError) {
+        try IncomingCheck.checkWorkingTree(root: repository.root)
         let statuses = try repository.changedFiles()
         if try hasUnresolvedConflicts(statuses) {
             throw .conflictsOpen(
@@ -272,6 +274,8 @@ public final class SyncEngine {
                 report.pullOutcome = .upToDate  // the remote has nothing yet
                 return
             }
+            // Links where plans belong and bytes that are not text stop here, before any checkout.
+            try IncomingCheck.check(git, theirs: theirs, head: try git.headCommitID())
             guard let head = try git.headCommitID() else {
                 // Nothing local yet: take the remote's history as it is.
                 try git.checkoutTree(try git.commit(theirs).treeID, force: true)

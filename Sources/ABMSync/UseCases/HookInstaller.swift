@@ -16,23 +16,24 @@ public enum HookInstaller {
     /// Installs pre-commit and pre-push into the repository's hooks folder. `executable` is the
     /// abmsync binary the hooks call (falling back to `abmsync` on PATH if it moves).
     public static func install(in repository: Repository, executable: String) throws(AbmsyncError) -> [Outcome] {
-        let hooksFolder = repository.gitDirectory + "hooks"
+        let gitFolder = repository.gitDirectory
         var outcomes: [Outcome] = []
         for (name, template) in [("pre-commit", BundledFiles.preCommitHook), ("pre-push", BundledFiles.prePushHook)] {
-            let path = hooksFolder + "/" + name
+            let hook = try RepositoryPath("hooks/" + name, in: gitFolder)
+            let path = hook.full
             let content = template.replacingOccurrences(of: "@ABMSYNC_PATH@", with: executable)
-            if let existing = FileManager.default.contents(atPath: path).map({ String(decoding: $0, as: UTF8.self) }) {
+            if let existing = try hook.read().map({ String(decoding: $0, as: UTF8.self) }) {
                 if existing == content {
                     outcomes.append(.upToDate(hook: name))
                     continue
                 }
                 if existing.contains(marker) {
-                    try FileSystem.writeAtomically(content, to: path, permissions: 0o755)
+                    try hook.write(content, permissions: 0o755)
                     outcomes.append(.updated(hook: name))
                     continue
                 }
                 let local = path + ".local"
-                if FileSystem.exists(local) {
+                if try RepositoryPath("hooks/\(name).local", in: gitFolder).exists() {
                     throw .alreadyExists(
                         what: "a foreign '\(name)' hook and '\(name).local'", location: nil,
                         hint: "abmsync would chain your hook as '\(local)', but that file exists; merge them by hand")
@@ -40,10 +41,10 @@ public enum HookInstaller {
                 guard rename(path, local) == 0 else {
                     throw .io(path: path, action: "move the existing hook", reason: String(cString: strerror(errno)))
                 }
-                try FileSystem.writeAtomically(content, to: path, permissions: 0o755)
+                try hook.write(content, permissions: 0o755)
                 outcomes.append(.chained(hook: name, movedTo: local))
             } else {
-                try FileSystem.writeAtomically(content, to: path, permissions: 0o755)
+                try hook.write(content, permissions: 0o755)
                 outcomes.append(.installed(hook: name))
             }
         }

@@ -36,6 +36,7 @@ public enum Initializer {
     ]
 
     public static func run(at directory: String, remote: String?, executable: String) throws(AbmsyncError) -> Result {
+        if let remote { try RemoteAddress.refuseCredentials(remote) }
         let root = URL(fileURLWithPath: directory).standardizedFileURL.path
         if FileSystem.exists(root), !FileSystem.isDirectory(root) {
             throw .invalidArgument("'\(directory)' is a file, not a folder", hint: "pick a folder name for the plan repository")
@@ -67,9 +68,11 @@ public enum Initializer {
             (WorkspaceFile.accounts, BundledFiles.accounts),
             ("accounts/.gitkeep", ""), ("clusters/.gitkeep", ""), ("programs/.gitkeep", ""),
         ] + BundledFiles.schemas.map { (BundledFiles.schemaFolder + "/" + $0.name, $0.content) }
-        for (path, content) in files where !FileSystem.exists(root + "/" + path) {
+        for (path, content) in files {
+            let file = try RepositoryPath(path, in: root)
+            if try file.exists() { continue }
             if path.hasSuffix(".gitkeep"), FileSystem.isDirectory(root + "/" + path.dropLast(9)) { continue }
-            try FileSystem.writeAtomically(content, to: root + "/" + path)
+            try file.write(content)
             result.created.append(path)
         }
         if existingPlans {
@@ -106,8 +109,10 @@ public enum Initializer {
 
     /// Appends abmsync's merge lines to .gitattributes; true when the file changed.
     static func ensureAttributes(root: String) throws(AbmsyncError) -> Bool {
-        let path = root + "/.gitattributes"
-        let existing = FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        // Read and written only as a regular file: a committed link here would make abmsync copy
+        // whatever it points at (a private file, /proc/self/environ) into the next commit.
+        let file = try RepositoryPath(".gitattributes", in: root)
+        let existing = try file.read().map { String(decoding: $0, as: UTF8.self) } ?? ""
         let present = Set(existing.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) })
         let missing = attributes.filter { !present.contains($0) }
         guard !missing.isEmpty else { return false }
@@ -115,7 +120,7 @@ public enum Initializer {
         if !text.isEmpty, text.utf8.last != UInt8(ascii: "\n") { text += "\n" }
         if !text.contains("# abmsync:") { text += "# abmsync: merge plans field by field and section by section\n" }
         text += missing.joined(separator: "\n") + "\n"
-        try FileSystem.writeAtomically(text, to: path)
+        try file.write(text)
         return true
     }
 

@@ -84,8 +84,8 @@ public enum NewEntry {
         fields.append(("tier_since", .date(today)))
         fields.append(("reviewed", .date(today)))
 
-        let accountsPath = repository.path(WorkspaceFile.accounts)
-        let original = try readText(accountsPath, relative: WorkspaceFile.accounts) ?? "accounts:\n"
+        let accountsFile = try repository.file(WorkspaceFile.accounts)
+        let original = try readText(accountsFile) ?? "accounts:\n"
         var editor = YAMLEditor(original)
         do {
             try editor.appendEntry(at: ["accounts"], key: request.id, fields: fields)
@@ -97,22 +97,23 @@ public enum NewEntry {
         let wantsPlan = (request.tier == .strategic && workspace.policy.tier(.strategic).planRequired) || request.withPlan
         let planPath = "accounts/\(request.id).md"
         var createdPlan = false
-        if wantsPlan, !FileSystem.exists(repository.path(planPath)) {
+        let planFile = try repository.file(planPath)
+        if wantsPlan, try !planFile.exists() {
             let plan = fill(
-                template(.account, repository: repository),
+                try template(.account, repository: repository),
                 values: [
                     "id": request.id, "name": request.name ?? request.id, "ae": request.ae ?? "ae",
                     "marketer": request.marketer ?? "marketer", "owner": request.ae ?? "owner",
                     "date": today.description, "due": PlanDate(dayNumber: today.dayNumber + 30).description,
                 ])
-            try FileSystem.writeAtomically(plan, to: repository.path(planPath))
+            try planFile.write(plan)
             createdPlan = true
             written.append(planPath)
         }
         do {
-            try FileSystem.writeAtomically(editor.text, to: accountsPath)
+            try accountsFile.write(editor.text)
         } catch {
-            if createdPlan { unlink(repository.path(planPath)) }
+            if createdPlan { unlink(planFile.full) }
             throw error
         }
         written.insert(WorkspaceFile.accounts, at: 0)
@@ -125,7 +126,8 @@ public enum NewEntry {
     ) throws(AbmsyncError) -> Result {
         try checkID(id, what: kind == .cluster ? "cluster" : "programme")
         let path = "\(kind.folder)/\(id).md"
-        if FileSystem.exists(repository.path(path)) {
+        let file = try repository.file(path)
+        if try file.exists() {
             throw .alreadyExists(
                 what: "\(kind.title) '\(id)'", location: SourceLocation(file: path), hint: "edit it, or pick another id")
         }
@@ -136,21 +138,22 @@ public enum NewEntry {
             try checkPerson(owner, field: "owner", role: nil, team: workspace.team)
         }
         let text = fill(
-            template(kind, repository: repository),
+            try template(kind, repository: repository),
             values: [
                 "id": id, "name": name ?? id, "owner": owner ?? "owner", "date": today.description,
                 "due": PlanDate(dayNumber: today.dayNumber + 30).description,
             ])
-        try FileSystem.writeAtomically(text, to: repository.path(path))
+        try file.write(text)
         return Result(written: [path], summary: "\(name ?? id): \(kind.title) created")
     }
 
     // MARK: - Helpers
 
     /// The repository's own template (templates/plans/<kind>.md) if it has one, else abmsync's.
-    static func template(_ kind: Plan.Kind, repository: PlanRepository) -> String {
-        let local = repository.path("templates/plans/\(kind.rawValue).md")
-        if let data = FileManager.default.contents(atPath: local) { return String(decoding: data, as: UTF8.self) }
+    /// A template that is a link is an error, never followed: it could copy a private file into a plan.
+    static func template(_ kind: Plan.Kind, repository: PlanRepository) throws(AbmsyncError) -> String {
+        let local = try repository.file("templates/plans/\(kind.rawValue).md")
+        if let data = try local.read() { return String(decoding: data, as: UTF8.self) }
         return BundledFiles.planTemplate(kind)
     }
 
@@ -186,12 +189,12 @@ public enum NewEntry {
         }
     }
 
-    static func readText(_ path: String, relative: String) throws(AbmsyncError) -> String? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+    static func readText(_ file: RepositoryPath) throws(AbmsyncError) -> String? {
+        guard let data = try file.read() else { return nil }
         do {
-            return try PlanText.decode(Array(data))
+            return try PlanText.decode(data)
         } catch {
-            throw .editFailed(file: relative, reason: "line \(error.line): \(error.message)", hint: error.fix)
+            throw .editFailed(file: file.relative, reason: "line \(error.line): \(error.message)", hint: error.fix)
         }
     }
 }

@@ -38,6 +38,11 @@ public final class PlanRepository {
 
     public func path(_ relative: String) -> String { root + "/" + relative }
 
+    /// `relative` in the working tree, under the one path rule (never through a link, never outside).
+    public func file(_ relative: String) throws(AbmsyncError) -> RepositoryPath {
+        try RepositoryPath(relative, in: root)
+    }
+
     /// The identity commits are recorded with, from git configuration.
     public func identity() throws(AbmsyncError) -> Signature {
         do {

@@ -36,8 +36,7 @@ extension AbmsyncCommand {
             }
             let repository = try PlanRepository.locate(from: options.repository)
             for schema in BundledFiles.schemas {
-                let path = repository.path(BundledFiles.schemaFolder + "/" + schema.name)
-                try FileSystem.writeAtomically(schema.content, to: path)
+                try repository.file(BundledFiles.schemaFolder + "/" + schema.name).write(schema.content)
                 Console.out("wrote \(BundledFiles.schemaFolder)/\(schema.name)")
             }
         }
