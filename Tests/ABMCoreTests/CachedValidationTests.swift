@@ -185,6 +185,8 @@ import Testing
             files["accounts.yaml"] = "# Accounts\naccounts:\n" + accounts.map(\.text).joined()
             return files
         }
+        // When stages last changed (from git history): an input of each account's own checks.
+        var history: [String: PlanDate] = [:]
         var state = State()
         var outcome = unitStep(files(), &state, "first run")
         #expect(outcome.memo?.units != nil, "block-style accounts are read entry by entry")
@@ -192,7 +194,7 @@ import Testing
         var nextID = 100
         for round in 0..<80 {
             let position = Int.random(in: 0..<accounts.count, using: &rng)
-            let kind = Int.random(in: 0..<9, using: &rng)
+            let kind = Int.random(in: 0..<10, using: &rng)
             var description = ""
             switch kind {
             case 0:
@@ -225,11 +227,19 @@ import Testing
             case 7:
                 plans["clusters/retail.md"] = plans["clusters/retail.md"] == nil ? "---\ncluster: retail\n---\n# Retail\n" : nil
                 description = "a cluster plan added or removed"
+            case 9:
+                let id = accounts[position].id
+                history[id] = Bool.random(using: &rng) ? nil : PlanDate(year: 2025, month: Int.random(in: 1...12, using: &rng), day: 1)
+                description = "stage history of \(id) changed"
             default:
                 plans["programs/emea.md"] = "---\nprogram: emea\nowner: \(["jane", "ops", "ghost"].randomElement(using: &rng)!)\n---\n# EMEA\n"
                 description = "programme owner changed"
             }
-            outcome = unitStep(files(), &state, "round \(round): \(description)")
+            outcome = unitStep(files(), &state, history: history, "round \(round): \(description)")
+            if kind == 9 {
+                // Only that account's own checks read its history.
+                #expect(outcome.unitsRun <= 1 && !outcome.ranAcross, "round \(round): \(description)")
+            }
             if kind == 0 || kind == 4 {
                 // One entry changed: its account's checks, and at most its plan's.
                 #expect(outcome.unitsRun <= 2, "round \(round): \(description)")
@@ -239,9 +249,11 @@ import Testing
     }
 
     /// `step` for the unit tests: the outcome, checked against a full run.
-    func unitStep(_ files: [String: String], _ state: inout State, _ comment: Comment) -> CachedValidation.Outcome {
+    func unitStep(
+        _ files: [String: String], _ state: inout State, history: [String: PlanDate] = [:], _ comment: Comment
+    ) -> CachedValidation.Outcome {
         let source = MemorySource(files)
-        let validator = Validator(today: today)
+        let validator = Validator(today: today, lastStageChange: history)
         let outcome = CachedValidation.run(
             source, reusing: ParseReuse(fingerprints: Self.fingerprints(files), previous: state.records),
             memo: state.memo, validator: validator)

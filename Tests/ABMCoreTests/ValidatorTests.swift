@@ -534,6 +534,15 @@ func expectOne(
         #expect(finding?.message.contains("its stage last changed on 2025-01-01") == true)
     }
 
+    @Test func wonAndLostAccountsAreNotStale() {
+        let old = Fixture().replacing("tier_since: 2026-03-01", with: "tier_since: 2024-01-01", in: "accounts.yaml")
+        expectOne(old, "stale-account", .warning, "accounts.yaml", line: 10, column: 12, account: "acme")
+        for closed in ["won", "lost"] {
+            let fixture = old.replacing("stage: evaluation", with: "stage: \(closed)", in: "accounts.yaml")
+            #expect(fixture.findings("stale-account").isEmpty, "\(closed)")
+        }
+    }
+
     @Test func tier1OwnerMayNotOwnAProgramme() {
         let fixture = Fixture()
             .replacing("roles: [marketing]", with: "roles: [marketing, marketing-ops]", in: "team.yaml")

@@ -76,6 +76,17 @@ public enum ChangeSummary {
         return changes
     }
 
+    /// The accounts whose `stage` differs between two versions of accounts.yaml (accounts in both;
+    /// one added or removed is not a stage change). Only entries whose text differs are parsed.
+    public static func stageChanges(old: [UInt8]?, new: [UInt8]?) -> Set<String> {
+        guard let old, let new, old != new else { return [] }
+        var ids: Set<String> = []
+        for change in compareAccounts(ScannedAccounts(bytes: old), ScannedAccounts(bytes: new)) {
+            if case .fieldChanged(field: "stage", _, _) = change.kind { ids.insert(change.subject) }
+        }
+        return ids
+    }
+
     static func allPaths(_ source: some WorkspaceSource) -> [String] {
         var paths = [WorkspaceFile.policy, WorkspaceFile.team, WorkspaceFile.accounts]
         for kind in Plan.Kind.allCases {

@@ -30,8 +30,11 @@ public enum StatusUseCase {
             } else if let head = try git.headCommitID(), remote != nil {
                 ahead = try git.log(from: head, limit: 10_000).count
             }
-            let load = WorkspaceLoader.load(from: WorkingTreeSource(root: repository.root))
-            let report = ValidateUseCase.report(for: load, today: today)
+            let source = WorkingTreeSource(root: repository.root)
+            let load = WorkspaceLoader.load(from: source)
+            let report = ValidateUseCase.report(
+                for: load, today: today,
+                lastStageChange: ValidateUseCase.stageHistory(git, source: source, blob: nil, today: today))
             return Status(
                 branch: branch, remoteURL: remote.map { RemoteDisplay.redacted($0.url) }, ahead: ahead, behind: behind,
                 localChanges: try repository.localChanges(), mergeInProgress: try git.mergeHead() != nil,
