@@ -114,6 +114,7 @@ public enum CachedValidation {
         case .missing: break
         }
         let levels = files.policy.ruleLevels
+        let unreadable = WorkspaceLoader.unreadableFiles(fileFindings)
         fileFindings = Validator.applyLevels(levels, to: fileFindings)
 
         let signature = Self.signature(of: files, fingerprints: reuse.fingerprints, validator: validator)
@@ -124,7 +125,9 @@ public enum CachedValidation {
             cross = Cross(findings: memo.findings, names: memo.accountNames, owners: memo.units?.owners)
             reused = true
         } else if let units, let list, let memo, let earlier = memo.units, earlier.shared == units.shared {
-            cross = rerun(files, source: source, list: list, units: units, memo: memo, earlier: earlier, validator: validator)
+            cross = rerun(
+                files, source: source, list: list, units: units, memo: memo, earlier: earlier, unreadable: unreadable,
+                validator: validator)
         } else {
             cross = runAll(files, source: source, list: units == nil ? nil : list, validator: validator)
         }
@@ -204,7 +207,7 @@ public enum CachedValidation {
     /// the memo, moved with their accounts.yaml entry.
     private static func rerun(
         _ files: WorkspaceLoader.Files, source: some WorkspaceSource, list: AccountList, units: ValidationUnits,
-        memo: ValidationMemo, earlier: ValidationUnits, validator: Validator
+        memo: ValidationMemo, earlier: ValidationUnits, unreadable: Set<String>, validator: Validator
     ) -> Cross {
         // Entries the memo's findings point into: how far each moved.
         var anchored: Set<String> = []
@@ -314,7 +317,7 @@ public enum CachedValidation {
         for facts in plans.clusterAndProgramPlans() { addPlan(facts) }
         let workspace = Workspace(
             policy: files.policy, team: files.team, accounts: accounts, plans: planFacts, documents: files.documents,
-            presentFiles: files.present)
+            presentFiles: files.present, unreadableFiles: unreadable)
         let found = validator.check(
             workspace, units: Validator.Units(accounts: accountUnits, plans: planUnits, across: acrossChanged, shared: false))
         cross.unitsRun = accountUnits.count + planUnits.count

@@ -14,6 +14,10 @@ public enum StatusUseCase {
         public var mergeInProgress: Bool
         /// Places still marked as conflicts.
         public var conflictMarkers: [Finding]
+        /// Files that cannot be read for another reason (broken YAML, bad bytes…): the first problem of each.
+        public var unreadable: [Finding]
+        /// True when sync would refuse until the conflicts are settled and every file reads.
+        public var syncWaits: Bool { !conflictMarkers.isEmpty || !unreadable.isEmpty }
         public var errors: Int
         public var warnings: Int
     }
@@ -38,10 +42,20 @@ public enum StatusUseCase {
             return Status(
                 branch: branch, remoteURL: remote.map { RemoteDisplay.redacted($0.url) }, ahead: ahead, behind: behind,
                 localChanges: try repository.localChanges(), mergeInProgress: try git.mergeHead() != nil,
-                conflictMarkers: load.findings.filter { $0.rule == "conflict-marker" }, errors: report.errorCount,
+                conflictMarkers: load.findings.filter { $0.rule == "conflict-marker" },
+                unreadable: Self.firstProblemPerFile(load.findings), errors: report.errorCount,
                 warnings: report.warningCount)
         } catch {
             throw AbmsyncError.from(error)
+        }
+    }
+
+    /// The first reason each file cannot be read, conflicts aside (they are listed on their own).
+    static func firstProblemPerFile(_ findings: [Finding]) -> [Finding] {
+        var seen: Set<String> = []
+        return findings.filter { finding in
+            finding.account == nil && finding.rule != "conflict-marker"
+                && WorkspaceLoader.unreadableRules.contains(finding.rule) && seen.insert(finding.location.file).inserted
         }
     }
 }
