@@ -76,8 +76,9 @@ extension Repository {
         return (ahead, behind)
     }
 
-    /// Commits reachable from `start`, newest first (topological + time order), at most `limit`.
-    public func log(from start: ObjectID, limit: Int = .max) throws(GitError) -> [Commit] {
+    /// Commits reachable from `start` and from none of `hiding`, newest first (topological + time
+    /// order), at most `limit`.
+    public func log(from start: ObjectID, hiding: [ObjectID] = [], limit: Int = .max) throws(GitError) -> [Commit] {
         var walker: OpaquePointer?
         try check(git_revwalk_new(&walker, handle), "walk history")
         defer { git_revwalk_free(walker) }
@@ -85,6 +86,10 @@ extension Repository {
             git_revwalk_sorting(walker, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_TIME.rawValue), "walk history")
         var raw = start.raw
         try check(git_revwalk_push(walker, &raw), "walk history", subject: start.short)
+        for hidden in hiding {
+            var hiddenRaw = hidden.raw
+            try check(git_revwalk_hide(walker, &hiddenRaw), "walk history", subject: hidden.short)
+        }
         var result: [Commit] = []
         var oid = git_oid()
         while result.count < limit {

@@ -110,6 +110,23 @@ import Testing
         #expect(!step(files, &state, "an orphan plan added"))
 
         files["accounts/initech.md"] = nil
+        // Files that cannot be read: each is one finding, and what depends on it holds back.
+        let goodPlan = files["accounts/acme.md"]
+        files["accounts/acme.md"] = "---\naccount: acme\nstakeholders: []\n  - {name: A}\n---\n# A\n## Summary\n## Plays\n"
+        #expect(!step(files, &state, "a plan's front matter does not read"))
+        files["accounts/acme.md"] = "---\naccount: acme\n---\n# A\n<<<<<<< ours\n## Summary\n=======\n## Plays\n>>>>>>> theirs\n"
+        #expect(!step(files, &state, "a plan with a conflict"))
+        files["accounts/acme.md"] = goodPlan
+        let goodTeam = files["team.yaml"]
+        files["team.yaml"] = "people:\n\tjane: {name: Jane}\n"
+        #expect(!step(files, &state, "team.yaml does not read"))
+        files["team.yaml"] = goodTeam
+        let goodAccounts = files["accounts.yaml"]
+        files["accounts.yaml"] = "accounts:\n  acme: {tier: 1\n"
+        #expect(!step(files, &state, "accounts.yaml does not read"))
+        files["accounts.yaml"] = goodAccounts
+        #expect(!step(files, &state, "everything reads again"))
+
         files["accounts.yaml"] = nil
         #expect(!step(files, &state, "account list removed"))
         #expect(step(files, &state, "still removed"))
@@ -148,7 +165,11 @@ import Testing
     struct UnitAccount {
         var id: String
         var fields: [String]
-        var text: String { "  \(id):\n" + fields.map { "    \($0)\n" }.joined() }
+        /// A tab in place of its first field's indentation: accounts.yaml does not read.
+        var broken = false
+        var text: String {
+            "  \(id):\n" + fields.enumerated().map { (broken && $0.offset == 0 ? "\t" : "    ") + $0.element + "\n" }.joined()
+        }
 
         static func random(_ id: String, using rng: inout Xoshiro) -> UnitAccount {
             let tier = Int.random(in: 1...3, using: &rng)
@@ -185,14 +206,17 @@ import Testing
             files["accounts.yaml"] = "# Accounts\naccounts:\n" + accounts.map(\.text).joined()
             return files
         }
+        // When stages last changed (from git history): an input of each account's own checks.
+        var history: [String: PlanDate] = [:]
         var state = State()
         var outcome = unitStep(files(), &state, "first run")
         #expect(outcome.memo?.units != nil, "block-style accounts are read entry by entry")
         #expect(outcome.report.findings.count > 10, "the fixture has findings of many rules")
         var nextID = 100
         for round in 0..<80 {
+            let brokenBefore = accounts.contains(where: \.broken)
             let position = Int.random(in: 0..<accounts.count, using: &rng)
-            let kind = Int.random(in: 0..<9, using: &rng)
+            let kind = Int.random(in: 0..<11, using: &rng)
             var description = ""
             switch kind {
             case 0:
@@ -225,12 +249,25 @@ import Testing
             case 7:
                 plans["clusters/retail.md"] = plans["clusters/retail.md"] == nil ? "---\ncluster: retail\n---\n# Retail\n" : nil
                 description = "a cluster plan added or removed"
+            case 10:
+                accounts[position].broken.toggle()
+                description = "accounts.yaml broken or mended at \(accounts[position].id)"
+            case 9:
+                let id = accounts[position].id
+                history[id] = Bool.random(using: &rng) ? nil : PlanDate(year: 2025, month: Int.random(in: 1...12, using: &rng), day: 1)
+                description = "stage history of \(id) changed"
             default:
                 plans["programs/emea.md"] = "---\nprogram: emea\nowner: \(["jane", "ops", "ghost"].randomElement(using: &rng)!)\n---\n# EMEA\n"
                 description = "programme owner changed"
             }
-            outcome = unitStep(files(), &state, "round \(round): \(description)")
-            if kind == 0 || kind == 4 {
+            outcome = unitStep(files(), &state, history: history, "round \(round): \(description)")
+            // A list that does not read (now or in the run before) is read whole and checked whole.
+            let readWhole = brokenBefore || accounts.contains(where: \.broken)
+            if kind == 9, !readWhole {
+                // Only that account's own checks read its history.
+                #expect(outcome.unitsRun <= 1 && !outcome.ranAcross, "round \(round): \(description)")
+            }
+            if kind == 0 || kind == 4, !readWhole {
                 // One entry changed: its account's checks, and at most its plan's.
                 #expect(outcome.unitsRun <= 2, "round \(round): \(description)")
                 #expect(!outcome.ranAcross || kind == 4, "round \(round): \(description)")
@@ -239,9 +276,11 @@ import Testing
     }
 
     /// `step` for the unit tests: the outcome, checked against a full run.
-    func unitStep(_ files: [String: String], _ state: inout State, _ comment: Comment) -> CachedValidation.Outcome {
+    func unitStep(
+        _ files: [String: String], _ state: inout State, history: [String: PlanDate] = [:], _ comment: Comment
+    ) -> CachedValidation.Outcome {
         let source = MemorySource(files)
-        let validator = Validator(today: today)
+        let validator = Validator(today: today, lastStageChange: history)
         let outcome = CachedValidation.run(
             source, reusing: ParseReuse(fingerprints: Self.fingerprints(files), previous: state.records),
             memo: state.memo, validator: validator)

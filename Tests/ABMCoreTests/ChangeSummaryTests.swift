@@ -53,3 +53,24 @@ import Testing
         #expect(ChangeSummary.compare(old: before, new: before).isEmpty)
     }
 }
+
+/// An account list that cannot be read is not an empty one: nobody was removed.
+@Suite struct UnreadableChangeSummaryTests {
+    static let list = "accounts:\n  acme:\n    name: Acme\n    tier: 3\n    stage: target\n  globex:\n    name: Globex\n    tier: 3\n"
+
+    func changes(to text: String) -> [String] {
+        ChangeSummary.compare(old: MemorySource(["accounts.yaml": Self.list]), new: MemorySource(["accounts.yaml": text]))
+            .map(\.description)
+    }
+
+    @Test func aConflictInTheListIsNotARemoval() {
+        let conflicted = Self.list.replacingOccurrences(
+            of: "    stage: target\n", with: "<<<<<<< ours\n    stage: won\n=======\n    stage: lost\n>>>>>>> theirs\n")
+        #expect(changes(to: conflicted) == ["accounts.yaml: conflicts waiting for a decision (line 5)"])
+    }
+
+    @Test func aListThatDoesNotReadIsNotARemoval() {
+        let tabbed = Self.list.replacingOccurrences(of: "    stage: target\n", with: "\tstage: target\n")
+        #expect(changes(to: tabbed) == ["accounts.yaml: cannot be read (line 5: tab used for indentation); 'abmsync validate' shows how to fix it"])
+    }
+}

@@ -534,6 +534,15 @@ func expectOne(
         #expect(finding?.message.contains("its stage last changed on 2025-01-01") == true)
     }
 
+    @Test func wonAndLostAccountsAreNotStale() {
+        let old = Fixture().replacing("tier_since: 2026-03-01", with: "tier_since: 2024-01-01", in: "accounts.yaml")
+        expectOne(old, "stale-account", .warning, "accounts.yaml", line: 10, column: 12, account: "acme")
+        for closed in ["won", "lost"] {
+            let fixture = old.replacing("stage: evaluation", with: "stage: \(closed)", in: "accounts.yaml")
+            #expect(fixture.findings("stale-account").isEmpty, "\(closed)")
+        }
+    }
+
     @Test func tier1OwnerMayNotOwnAProgramme() {
         let fixture = Fixture()
             .replacing("roles: [marketing]", with: "roles: [marketing, marketing-ops]", in: "team.yaml")
@@ -624,5 +633,63 @@ func expectOne(
 extension String {
     func replacingOccurrences(_ old: String, _ new: String) -> String {
         components(separatedBy: old).joined(separator: new)
+    }
+}
+
+// MARK: - One unreadable file, one finding
+
+/// A file that cannot be read is reported once, where it breaks; the rules that need its content
+/// hold back rather than report what its absence would mean (every plan an orphan, every cluster
+/// empty, every owner unknown).
+@Suite struct UnreadableFileTests {
+    /// The findings of `fixture`, as "file:line rule".
+    func summary(_ fixture: Fixture) -> [String] {
+        fixture.findings().map { "\($0.location.file):\($0.location.line) \($0.rule)" }
+    }
+
+    @Test func aBrokenAccountListIsOneFindingAndNoOrphanPlansOrEmptyClusters() {
+        let breaks: [(String, String, String)] = [
+            ("    stage: evaluation\n", "     stage: evaluation\n", "accounts.yaml:10 yaml-syntax"),
+            ("    stage: evaluation\n", "\tstage: evaluation\n", "accounts.yaml:10 yaml-syntax"),
+            ("    stage: evaluation\n", "    stage: evaluation\n    stage: won\n", "accounts.yaml:11 yaml-duplicate-key"),
+            (
+                "    stage: evaluation\n", "<<<<<<< ours\n    stage: evaluation\n=======\n    stage: won\n>>>>>>> theirs\n",
+                "accounts.yaml:10 conflict-marker"
+            ),
+        ]
+        for (old, new, expected) in breaks {
+            let fixture = Fixture().replacing(old, with: new, in: "accounts.yaml")
+            #expect(summary(fixture) == [expected], "\(new)")
+        }
+    }
+
+    @Test func aBrokenTeamIsOneFindingAndNoUnknownPeople() {
+        let fixture = Fixture().replacing("    roles: [ae]\n", with: "    roles: [ae\n", in: "team.yaml")
+        let found = summary(fixture)
+        #expect(found.count == 1 && found.first?.hasPrefix("team.yaml:") == true && found.first?.hasSuffix(" yaml-syntax") == true, "\(found)")
+    }
+
+    @Test func aBrokenFrontMatterIsOneFindingAndNoPlanIDOrStakeholderCount() {
+        // The template's example stakeholder uncommented under 'stakeholders: []'.
+        let fixture = Fixture().replacing(
+            "stakeholders:\n  - name: Dana Ruiz\n", with: "stakeholders: []\n  - name: Dana Ruiz\n", in: "accounts/acme.md")
+        let found = summary(fixture)
+        #expect(found.count == 1 && found.first?.hasPrefix("accounts/acme.md:") == true && found.first?.hasSuffix(" yaml-syntax") == true, "\(found)")
+    }
+
+    @Test func aPlanWithConflictsIsNotAMissingPlan() {
+        let fixture = Fixture()
+            .replacing("Dana decides.\n", with: "<<<<<<< ours\nDana decides.\n=======\nOmar decides.\n>>>>>>> theirs\n", in: "accounts/acme.md")
+            .replacing("Payments companies in EMEA.\n", with: "<<<<<<< ours\nPayments.\n=======\nCards.\n>>>>>>> theirs\n", in: "clusters/fintech.md")
+        #expect(summary(fixture) == ["accounts/acme.md:16 conflict-marker", "clusters/fintech.md:11 conflict-marker"])
+    }
+
+    @Test func aConflictIsOneFindingThatSpansItsLines() {
+        let fixture = Fixture().replacing(
+            "    stage: evaluation\n", with: "<<<<<<< ours\n    stage: evaluation\n=======\n    stage: won\n>>>>>>> theirs\n",
+            in: "accounts.yaml")
+        let found = fixture.findings()
+        #expect(found.count == 1)
+        #expect(found.first?.message == "unresolved merge conflict (lines 10–14)")
     }
 }

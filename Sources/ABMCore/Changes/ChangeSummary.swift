@@ -10,6 +10,10 @@ public struct PlanChange: Hashable, Sendable, CustomStringConvertible {
         case planRemoved
         case planEdited(sections: [String], frontMatter: [String])
         case fileEdited
+        /// The new version holds conflict markers (the first at `line`): what it says is not decided.
+        case fileConflicted(line: Int)
+        /// The new version cannot be read (a YAML error at `line`): what it says is unknown.
+        case fileUnreadable(line: Int, problem: String)
     }
 
     /// The account id, plan path or file path the change is about.
@@ -38,6 +42,9 @@ public struct PlanChange: Hashable, Sendable, CustomStringConvertible {
             if !frontMatter.isEmpty { parts.append(frontMatter.joined(separator: ", ") + " changed") }
             return "\(subjectName): " + (parts.isEmpty ? "edited" : parts.joined(separator: "; "))
         case .fileEdited: return "\(subjectName): edited"
+        case .fileConflicted(let line): return "\(subjectName): conflicts waiting for a decision (line \(line))"
+        case .fileUnreadable(let line, let problem):
+            return "\(subjectName): cannot be read (line \(line): \(problem)); 'abmsync validate' shows how to fix it"
         }
     }
 }
@@ -62,6 +69,10 @@ public enum ChangeSummary {
             } else if let kind = WorkspaceFile.planKind(of: path) {
                 let id = String(path.split(separator: "/").last?.dropLast(3) ?? "")
                 let name = planName(kind: kind, id: id, accountNames: names)
+                if let after, let problem = unreadable(after, path: path) {
+                    changes.append(PlanChange(subject: path, subjectName: name, kind: problem))
+                    continue
+                }
                 switch (before, after) {
                 case (nil, _?): changes.append(PlanChange(subject: path, subjectName: name, kind: .planAdded))
                 case (_?, nil): changes.append(PlanChange(subject: path, subjectName: name, kind: .planRemoved))
@@ -69,11 +80,24 @@ public enum ChangeSummary {
                     changes.append(PlanChange(subject: path, subjectName: name, kind: comparePlans(b, a)))
                 default: break
                 }
+            } else if let after, let problem = unreadable(after, path: path) {
+                changes.append(PlanChange(subject: path, subjectName: path, kind: problem))
             } else {
                 changes.append(PlanChange(subject: path, subjectName: path, kind: .fileEdited))
             }
         }
         return changes
+    }
+
+    /// The accounts whose `stage` differs between two versions of accounts.yaml (accounts in both;
+    /// one added or removed is not a stage change). Only entries whose text differs are parsed.
+    public static func stageChanges(old: [UInt8]?, new: [UInt8]?) -> Set<String> {
+        guard let old, let new, old != new else { return [] }
+        var ids: Set<String> = []
+        for change in compareAccounts(ScannedAccounts(bytes: old), ScannedAccounts(bytes: new)) {
+            if case .fieldChanged(field: "stage", _, _) = change.kind { ids.insert(change.subject) }
+        }
+        return ids
     }
 
     static func allPaths(_ source: some WorkspaceSource) -> [String] {
@@ -145,9 +169,36 @@ public enum ChangeSummary {
         return (try? YAMLParser.parse(text)) ?? nil
     }
 
+    /// Why the bytes of `path` cannot be compared: conflict markers, or (a YAML file) a YAML error.
+    /// Nil when they read.
+    static func unreadable(_ bytes: [UInt8], path: String) -> PlanChange.Kind? {
+        guard let text = try? PlanText.decode(bytes) else { return nil }
+        if ConflictMarker.containsMarkerLine(bytes) {
+            let lines = TextLines(text)
+            for number in 1...max(1, lines.count) where number <= lines.count && ConflictMarker.kind(of: lines[number]) != nil {
+                return .fileConflicted(line: number)
+            }
+        }
+        guard path.hasSuffix(".yaml") else { return nil }
+        do {
+            _ = try YAMLParser.parse(text)
+            return nil
+        } catch {
+            return .fileUnreadable(line: error.line, problem: error.message)
+        }
+    }
+
     static func compareAccounts(_ beforeList: ScannedAccounts, _ afterList: ScannedAccounts) -> [PlanChange] {
         let before = beforeList.bytes
         let after = afterList.bytes
+        // An account list that cannot be read is not an empty one: say why, compare nothing. (A list
+        // the line scan vouches for reads.)
+        if afterList.scan == nil, let after, let problem = unreadable(after, path: WorkspaceFile.accounts) {
+            return [PlanChange(subject: WorkspaceFile.accounts, subjectName: WorkspaceFile.accounts, kind: problem)]
+        }
+        if beforeList.scan == nil, let before, unreadable(before, path: WorkspaceFile.accounts) != nil {
+            return [PlanChange(subject: WorkspaceFile.accounts, subjectName: WorkspaceFile.accounts, kind: .fileEdited)]
+        }
         // Big lists: cut both versions into entries by a line scan and parse only the entries whose
         // text differs; anything the scan is unsure of goes through the full parse below.
         if let oldScan = beforeList.scan, let newScan = afterList.scan {

@@ -46,6 +46,8 @@ public struct Plan: Sendable, Hashable {
     public var frontMatter: YAMLNode?
     /// File lines of the YAML between the `---` fences (half-open).
     public var frontMatterLines: Range<Int>?
+    /// True when the front matter is there but is not valid YAML (reported where it breaks).
+    public var frontMatterBroken = false
     /// The first line of the Markdown body.
     public var bodyStartLine: Int
     /// The `#` title, if any.

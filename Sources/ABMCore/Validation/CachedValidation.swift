@@ -46,7 +46,7 @@ public struct ValidationUnits: Sendable, Equatable {
         public var inputs: UInt64
     }
 
-    /// Policy, team, date, history and which cluster and programme plans exist.
+    /// Policy, team, date and which cluster and programme plans exist.
     public var shared: UInt64
     /// What the checks across accounts read: every account's row, the cluster and programme plans.
     public var across: UInt64
@@ -114,6 +114,7 @@ public enum CachedValidation {
         case .missing: break
         }
         let levels = files.policy.ruleLevels
+        let unreadable = WorkspaceLoader.unreadableFiles(fileFindings)
         fileFindings = Validator.applyLevels(levels, to: fileFindings)
 
         let signature = Self.signature(of: files, fingerprints: reuse.fingerprints, validator: validator)
@@ -124,7 +125,9 @@ public enum CachedValidation {
             cross = Cross(findings: memo.findings, names: memo.accountNames, owners: memo.units?.owners)
             reused = true
         } else if let units, let list, let memo, let earlier = memo.units, earlier.shared == units.shared {
-            cross = rerun(files, source: source, list: list, units: units, memo: memo, earlier: earlier, validator: validator)
+            cross = rerun(
+                files, source: source, list: list, units: units, memo: memo, earlier: earlier, unreadable: unreadable,
+                validator: validator)
         } else {
             cross = runAll(files, source: source, list: units == nil ? nil : list, validator: validator)
         }
@@ -204,7 +207,7 @@ public enum CachedValidation {
     /// the memo, moved with their accounts.yaml entry.
     private static func rerun(
         _ files: WorkspaceLoader.Files, source: some WorkspaceSource, list: AccountList, units: ValidationUnits,
-        memo: ValidationMemo, earlier: ValidationUnits, validator: Validator
+        memo: ValidationMemo, earlier: ValidationUnits, unreadable: Set<String>, validator: Validator
     ) -> Cross {
         // Entries the memo's findings point into: how far each moved.
         var anchored: Set<String> = []
@@ -314,7 +317,7 @@ public enum CachedValidation {
         for facts in plans.clusterAndProgramPlans() { addPlan(facts) }
         let workspace = Workspace(
             policy: files.policy, team: files.team, accounts: accounts, plans: planFacts, documents: files.documents,
-            presentFiles: files.present)
+            presentFiles: files.present, unreadableFiles: unreadable)
         let found = validator.check(
             workspace, units: Validator.Units(accounts: accountUnits, plans: planUnits, across: acrossChanged, shared: false))
         cross.unitsRun = accountUnits.count + planUnits.count
@@ -480,9 +483,12 @@ public enum CachedValidation {
         }
         var accounts: [ValidationUnits.AccountUnit] = []
         accounts.reserveCapacity(list.entries.count)
+        let history = validator.lastStageChange
         for (position, entry) in list.entries.enumerated() {
             var inputs = StableHash(seed: entry.digest)
             inputs.combine(ownPlan[position])
+            // An account's checks read when its own stage last changed (and no other account's).
+            if !history.isEmpty, let date = history[entry.key] { inputs.combine(date.description) }
             accounts.append(ValidationUnits.AccountUnit(key: entry.key, lineOffset: entry.lineOffset, inputs: inputs.value))
             across.combine(entry.key)
             across.combine(entry.rowDigest)
@@ -496,6 +502,10 @@ public enum CachedValidation {
         -> UInt64?
     {
         guard var hash = sharedInputs(of: files, fingerprints: fingerprints, validator: validator) else { return nil }
+        for (id, date) in validator.lastStageChange.sorted(by: { $0.key < $1.key }) {
+            hash.combine(id)
+            hash.combine(date.description)
+        }
         switch files.accounts {
         case .parsed, .record, .listed:
             // Parsed now or reused, a file with a fingerprint has a record (or one to make).
@@ -522,8 +532,8 @@ public enum CachedValidation {
         return hash.value
     }
 
-    /// What every check may read besides the plans and accounts: policy, team, the date and the
-    /// history; nil when some input has no fingerprint or a folder could not be listed.
+    /// What every check may read besides the plans and accounts: policy, team and the date (the
+    /// stage history is read per account: it is an input of each account's unit); nil when some input has no fingerprint or a folder could not be listed.
     private static func sharedInputs(of files: WorkspaceLoader.Files, fingerprints: FileFingerprints, validator: Validator)
         -> StableHash?
     {
@@ -539,10 +549,6 @@ public enum CachedValidation {
             }
         }
         hash.combine(validator.today.description)
-        for (id, date) in validator.lastStageChange.sorted(by: { $0.key < $1.key }) {
-            hash.combine(id)
-            hash.combine(date.description)
-        }
         return hash
     }
 }

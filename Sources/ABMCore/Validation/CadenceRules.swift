@@ -8,6 +8,9 @@ enum CadenceRules: RuleFamily {
 
     static let rules = [reviewOverdue, staleAccount]
 
+    /// Stages that end a deal (SPEC's stage list): such an account is never stale.
+    static let closedStages: Set<String> = ["won", "lost"]
+
     static func checkAccount(_ account: Account, _ context: ValidationContext, _ report: inout FindingCollector) {
         let every = context.policy.reviewEveryDays
         guard let tier = account.tier else { return }
@@ -28,6 +31,8 @@ enum CadenceRules: RuleFamily {
                 fix: "review the tier, then add 'reviewed: \(context.today)' under '\(id):' in accounts.yaml", account: id)
         }
         guard let limit = context.policy.tier(tier.value).staleAfterDays else { return }
+        // A won or lost deal has nowhere to progress: it is not stale.
+        if let stage = account.stage?.value, closedStages.contains(stage) { return }
         let change = context.lastStageChange[id]
         let candidates = [account.tierSince?.value, change].compactMap { $0 }
         guard let since = candidates.max() else { return }

@@ -79,7 +79,9 @@ enum CapacityRules: RuleFamily {
     }
 
     private static func checkClusterSizes(_ context: ValidationContext, _ report: inout FindingCollector) {
-        guard report.isEnabled(clusterSize), let size = context.policy.tier(.cluster).clusterSize else { return }
+        guard report.isEnabled(clusterSize), let size = context.policy.tier(.cluster).clusterSize,
+            !context.workspace.isUnreadable(WorkspaceFile.accounts)
+        else { return }
         var members: [String: Int] = [:]
         var firstMember: [String: Account] = [:]
         var order: [String] = []

@@ -17,7 +17,10 @@ enum PlanRules: RuleFamily {
     /// The checks that look across files: the plan's account exists, and the plan has the sections
     /// its kind (and, for account plans, its account's tier) requires.
     static func checkPlan(_ plan: PlanFacts, _ context: ValidationContext, _ report: inout FindingCollector) {
-        if plan.kind == .account, context.workspace.account(plan.id) == nil {
+        // An account list that cannot be read is not an empty one.
+        if plan.kind == .account, context.workspace.account(plan.id) == nil,
+            !context.workspace.isUnreadable(WorkspaceFile.accounts)
+        {
             report.report(
                 orphanPlan, at: plan.frontMatterLocation,
                 "\(plan.path) is a plan for account '\(plan.id)', which is not in accounts.yaml",
@@ -31,6 +34,8 @@ enum PlanRules: RuleFamily {
     /// are kept with the file and re-checked only when it changes.
     static func checkFile(_ plan: Plan, _ report: inout FindingCollector) {
         let account = plan.kind == .account ? plan.id : nil
+        // Front matter that does not read is reported where it breaks; what it says is unknown.
+        guard !plan.frontMatterBroken else { return }
         checkID(plan, &report)
         if let frontMatter = plan.frontMatter {
             if let stakeholders = frontMatter["stakeholders"] {

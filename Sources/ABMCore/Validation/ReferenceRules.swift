@@ -30,7 +30,7 @@ enum ReferenceRules: RuleFamily {
     }
 
     static func checkPlan(_ plan: PlanFacts, _ context: ValidationContext, _ report: inout FindingCollector) {
-        guard plan.kind == .program else { return }
+        guard plan.kind == .program, !context.workspace.isUnreadable(plan.path) else { return }
         guard let person = plan.owner else {
             report.report(
                 programOwner, at: plan.frontMatterLocation, "programme '\(plan.id)' has no owner",
@@ -47,6 +47,8 @@ enum ReferenceRules: RuleFamily {
         _ person: Located<String>, as role: Role, what: String, field: String, account: String?,
         _ context: ValidationContext, _ report: inout FindingCollector
     ) {
+        // A team that cannot be read is not an empty one.
+        guard !context.workspace.isUnreadable(WorkspaceFile.team) else { return }
         guard let known = context.workspace.team[person.value] else {
             report.report(
                 unknownPerson, at: person.location, "\(what) is '\(person.value)', who is not in team.yaml",
@@ -80,7 +82,8 @@ enum ReferenceRules: RuleFamily {
                 account: id)
             return
         }
-        guard context.workspace.plan(kind, reference.value) == nil else { return }
+        guard context.workspace.plan(kind, reference.value) == nil, !context.workspace.isUnreadable(kind, reference.value)
+        else { return }
         report.report(
             rule, at: reference.location,
             "\(context.name(account)) is in \(word) '\(reference.value)', which has no plan \(kind.folder)/\(reference.value).md",

@@ -18,7 +18,9 @@ enum TierFitRules: RuleFamily {
                 fix: "move the account to a lower tier, correct the ACV, or mark it 'strategic: true' if it is a deliberate anchor account",
                 account: id)
         }
-        if let minimum = policy.minStakeholders, minimum > 0, let plan = context.workspace.plan(.account, id) {
+        if let minimum = policy.minStakeholders, minimum > 0, let plan = context.workspace.plan(.account, id),
+            !context.workspace.isUnreadable(plan.path)
+        {
             // A value that is not a list is reported by stakeholder-shape; do not count it twice.
             guard let count = plan.stakeholderCount, count < minimum else { return }
             report.report(

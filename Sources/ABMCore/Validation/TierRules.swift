@@ -27,7 +27,7 @@ enum TierRules: RuleFamily {
                 fix: "add \(missing.map { "'\($0): …'" }.joined(separator: ", ")) under '\(id):' in accounts.yaml, or move the account to another tier",
                 account: id)
         }
-        if policy.planRequired, context.workspace.plan(.account, id) == nil {
+        if policy.planRequired, context.workspace.plan(.account, id) == nil, !context.workspace.isUnreadable(.account, id) {
             report.report(
                 planRequired, at: tier.location,
                 "\(tier.value) account \(context.name(account)) has no account plan accounts/\(id).md",

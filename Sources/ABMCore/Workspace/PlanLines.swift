@@ -10,8 +10,8 @@
 struct PlanLines {
     /// How many lines the text has (`TextLines.count`).
     private(set) var count = 0
-    /// Lines that are leftover merge conflict markers.
-    private(set) var markers: [Int] = []
+    /// Lines that are leftover merge conflict markers, with their kind.
+    private(set) var markers: [(line: Int, kind: ConflictMarker.Kind)] = []
     private(set) var split = FrontMatter.Split.none
     /// Byte offsets of the YAML between the fences (empty without front matter) and of the body.
     private(set) var yaml = 0..<0
@@ -34,9 +34,9 @@ struct PlanLines {
             let line = text[lineStart..<lineEnd]
             if let first = line.first,
                 first == UInt8(ascii: "<") || first == UInt8(ascii: "=") || first == UInt8(ascii: ">"),
-                ConflictMarker.kind(of: Substring(String(decoding: line, as: UTF8.self))) != nil
+                let kind = ConflictMarker.kind(of: Substring(String(decoding: line, as: UTF8.self)))
             {
-                markers.append(count)
+                markers.append((count, kind))
             }
             if count == 1 {
                 if FrontMatter.isFence(line, allowDots: false) {

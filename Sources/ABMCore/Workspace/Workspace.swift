@@ -52,14 +52,19 @@ public struct Workspace: Sendable {
     public var documents: [String: YAMLNode]
     /// Which files were present.
     public var presentFiles: Set<String>
+    /// Files that are there but could not be read (broken YAML, conflict markers, bad bytes, a
+    /// link…), each already reported once where it breaks. What they would say is unknown, so the
+    /// rules that need it hold back instead of judging an empty list (`WorkspaceLoader.unreadableFiles`).
+    public var unreadableFiles: Set<String>
 
     private var accountIndex: [String: Int]
     private var planIndex: [String: Int]
 
     public init(
         policy: Policy, team: Team, accounts: [Account], plans: [PlanFacts], documents: [String: YAMLNode] = [:],
-        presentFiles: Set<String> = []
+        presentFiles: Set<String> = [], unreadableFiles: Set<String> = []
     ) {
+        self.unreadableFiles = unreadableFiles
         self.policy = policy
         self.team = team
         self.accounts = accounts
@@ -82,5 +87,13 @@ public struct Workspace: Sendable {
 
     public func plan(_ kind: Plan.Kind, _ id: String) -> PlanFacts? {
         planIndex["\(kind.folder)/\(id).md"].map { plans[$0] }
+    }
+
+    /// True when `path` is there but could not be read (or, for a plan, its front matter could not).
+    public func isUnreadable(_ path: String) -> Bool { !unreadableFiles.isEmpty && unreadableFiles.contains(path) }
+
+    /// True when the plan file is there but could not be read: it is not missing, and what it says is unknown.
+    public func isUnreadable(_ kind: Plan.Kind, _ id: String) -> Bool {
+        !unreadableFiles.isEmpty && unreadableFiles.contains("\(kind.folder)/\(id).md")
     }
 }

@@ -88,11 +88,27 @@ public struct WorkspaceLoader {
         }
         let workspace = Workspace(
             policy: files.policy, team: files.team, accounts: accounts, plans: plans, documents: files.documents,
-            presentFiles: files.present)
+            presentFiles: files.present, unreadableFiles: unreadableFiles(findings))
         var load = WorkspaceLoad(workspace: workspace, findings: findings)
         load.parses = files.allRecords
         load.reparsed = files.reparsed
         return load
+    }
+
+    /// Rules whose finding about a whole file (not about one account in it) means the file, or a
+    /// plan's front matter, could not be read.
+    public static let unreadableRules: Set<String> = [
+        "yaml-syntax", "yaml-duplicate-key", "yaml-anchor", "yaml-too-large", "conflict-marker", "file-binary",
+        "file-encoding", "file-too-large", "file-symlink", "file-unreadable", "file-empty", "file-shape", "front-matter",
+    ]
+
+    /// The files that reading reported as unreadable, from the findings of reading them.
+    public static func unreadableFiles(_ findings: [Finding]) -> Set<String> {
+        var files: Set<String> = []
+        for finding in findings where finding.account == nil && unreadableRules.contains(finding.rule) {
+            files.insert(finding.location.file)
+        }
+        return files
     }
 
     /// The facts of a plan file read and parsed on its own (the rare path for a damaged cache record).
@@ -411,25 +427,16 @@ public struct WorkspaceLoader {
 
     /// Reports leftover merge conflict markers; true when there were any.
     private static func reportConflictMarkers(_ lines: TextLines, path: String, findings: inout [Finding]) -> Bool {
-        var found = false
+        var markers: [(line: Int, kind: ConflictMarker.Kind)] = []
         for number in 1...max(1, lines.count) where number <= lines.count {
             let line = lines[number]
             guard let first = line.utf8.first,
                 first == UInt8(ascii: "<") || first == UInt8(ascii: "=") || first == UInt8(ascii: ">")
             else { continue }
-            if ConflictMarker.kind(of: line) != nil {
-                found = true
-                findings.append(conflictMarkerFinding(path: path, line: number))
-            }
+            if let kind = ConflictMarker.kind(of: line) { markers.append((number, kind)) }
         }
-        return found
-    }
-
-    static func conflictMarkerFinding(path: String, line: Int) -> Finding {
-        Finding(
-            .error, rule: "conflict-marker", at: SourceLocation(file: path, line: line), "unresolved merge conflict marker",
-            why: "two people changed the same thing and the choice is still open",
-            fix: "keep the right version, delete the marker lines, or run 'abmsync resolve'")
+        findings += ConflictMarker.findings(markers, path: path)
+        return !markers.isEmpty
     }
 
     private mutating func parseYAML(_ lines: TextLines, path: String) -> YAMLNode? {
@@ -616,12 +623,13 @@ public struct PlanInput: Sendable {
         let text = UnsafeBufferPointer(rebasing: file[textStart...])
         let lines = PlanLines(text)
         guard lines.markers.isEmpty else {
-            findings += lines.markers.map { WorkspaceLoader.conflictMarkerFinding(path: path, line: $0) }
+            findings += ConflictMarker.findings(lines.markers, path: path)
             return nil
         }
         let id = String(path.dropFirst(kind.folder.count + 1).dropLast(3))
         var frontMatter: YAMLNode?
         var frontMatterLines: Range<Int>?
+        var frontMatterBroken = false
         var bodyStart = 1
         switch lines.split {
         case .none:
@@ -640,6 +648,7 @@ public struct PlanInput: Sendable {
                 frontMatter = try YAMLParser.parse(
                     utf8: UnsafeBufferPointer(rebasing: text[lines.yaml]), lineOffset: yaml.lowerBound - 1)
             } catch {
+                frontMatterBroken = true
                 findings.append(
                     Finding(
                         .error, rule: error.rule, at: SourceLocation(file: path, line: error.line, column: error.column),
@@ -657,7 +666,7 @@ public struct PlanInput: Sendable {
         }
         return Plan(
             kind: kind, id: id, path: path, frontMatter: frontMatter, frontMatterLines: frontMatterLines,
-            bodyStartLine: bodyStart, title: title, sections: sections, blocks: outline.blocks, lineCount: lines.count)
+            frontMatterBroken: frontMatterBroken, bodyStartLine: bodyStart, title: title, sections: sections, blocks: outline.blocks, lineCount: lines.count)
     }
 }
 
@@ -684,6 +693,45 @@ public enum ConflictMarker {
     }
 
     public enum Kind: Sendable { case ours, base, separator, theirs }
+
+    /// One finding per conflict (from its `<<<<<<<` line to its `>>>>>>>` line), at its first line;
+    /// a marker line outside a whole conflict is a finding of its own.
+    static func findings(_ markers: [(line: Int, kind: Kind)], path: String) -> [Finding] {
+        var findings: [Finding] = []
+        var opened: Int?
+        var stray: [Int] = []
+        func finding(_ line: Int, _ message: String) -> Finding {
+            Finding(
+                .error, rule: "conflict-marker", at: SourceLocation(file: path, line: line), message,
+                why: "two people changed the same thing and the choice is still open",
+                fix: "run 'abmsync conflicts' to see both versions, then 'abmsync resolve', or keep the right lines and delete the marker lines")
+        }
+        func flushStray() {
+            findings += stray.map { finding($0, "unresolved merge conflict marker") }
+            stray = []
+        }
+        for marker in markers {
+            switch marker.kind {
+            case .ours:
+                if let start = opened { stray.append(start) }
+                flushStray()
+                opened = marker.line
+            case .base, .separator:
+                if opened == nil { stray.append(marker.line) }
+            case .theirs:
+                if let start = opened {
+                    flushStray()
+                    findings.append(finding(start, "unresolved merge conflict (lines \(start)–\(marker.line))"))
+                    opened = nil
+                } else {
+                    stray.append(marker.line)
+                }
+            }
+        }
+        if let start = opened { stray.append(start) }
+        flushStray()
+        return findings.sorted { $0.location.line < $1.location.line }
+    }
 
     public static func kind(of line: Substring) -> Kind? {
         func marker(_ character: Character) -> Bool {

@@ -14,6 +14,10 @@ public enum StatusUseCase {
         public var mergeInProgress: Bool
         /// Places still marked as conflicts.
         public var conflictMarkers: [Finding]
+        /// Files that cannot be read for another reason (broken YAML, bad bytes…): the first problem of each.
+        public var unreadable: [Finding]
+        /// True when sync would refuse until the conflicts are settled and every file reads.
+        public var syncWaits: Bool { !conflictMarkers.isEmpty || !unreadable.isEmpty }
         public var errors: Int
         public var warnings: Int
         /// What this copy lacks of abmsync's set-up (hooks, merge driver).
@@ -32,15 +36,28 @@ public enum StatusUseCase {
             } else if let head = try git.headCommitID(), remote != nil {
                 ahead = try git.log(from: head, limit: 10_000).count
             }
-            let load = WorkspaceLoader.load(from: WorkingTreeSource(root: repository.root))
-            let report = ValidateUseCase.report(for: load, today: today)
+            let source = WorkingTreeSource(root: repository.root)
+            let load = WorkspaceLoader.load(from: source)
+            let report = ValidateUseCase.report(
+                for: load, today: today,
+                lastStageChange: ValidateUseCase.stageHistory(git, source: source, blob: nil, today: today))
             return Status(
                 branch: branch, remoteURL: remote.map { RemoteDisplay.redacted($0.url) }, ahead: ahead, behind: behind,
                 localChanges: try repository.localChanges(), mergeInProgress: try git.mergeHead() != nil,
-                conflictMarkers: load.findings.filter { $0.rule == "conflict-marker" }, errors: report.errorCount,
+                conflictMarkers: load.findings.filter { $0.rule == "conflict-marker" },
+                unreadable: Self.firstProblemPerFile(load.findings), errors: report.errorCount,
                 warnings: report.warningCount, setupGaps: SetupCheck.gaps(repository))
         } catch {
             throw AbmsyncError.from(error)
+        }
+    }
+
+    /// The first reason each file cannot be read, conflicts aside (they are listed on their own).
+    static func firstProblemPerFile(_ findings: [Finding]) -> [Finding] {
+        var seen: Set<String> = []
+        return findings.filter { finding in
+            finding.account == nil && finding.rule != "conflict-marker"
+                && WorkspaceLoader.unreadableRules.contains(finding.rule) && seen.insert(finding.location.file).inserted
         }
     }
 }

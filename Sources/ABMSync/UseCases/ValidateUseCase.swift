@@ -36,7 +36,8 @@ public enum ValidateUseCase {
             let source = WorkingTreeSource(root: repository.root).listingPlanFolders()
             let outcome = cachedOutcome(
                 source, fingerprints: source.fingerprints(), cachePath: ParseCacheStore.path(
-                    gitDirectory: repository.git.gitDirectory, workingTree: true), today: today)
+                    gitDirectory: repository.git.gitDirectory, workingTree: true), today: today,
+                lastStageChange: stageHistory(repository.git, source: source, blob: nil, today: today))
             if !freeingMemory { ProcessMemory.keepUntilExit((repository, outcome)) }
             return outcome.report
         case .staged, .index:
@@ -48,6 +49,8 @@ public enum ValidateUseCase {
                 let outcome = cachedOutcome(
                     source, fingerprints: source.fingerprints,
                     cachePath: ParseCacheStore.path(gitDirectory: repository.git.gitDirectory), today: today,
+                    lastStageChange: stageHistory(
+                        repository.git, source: source, blob: source.fingerprints[WorkspaceFile.accounts], today: today),
                     keepNewAccountList: committedAccountList(source.fingerprints, in: repository.git))
                 if !freeingMemory { ProcessMemory.keepUntilExit((repository, source, outcome)) }
                 return outcome.report
@@ -61,13 +64,23 @@ public enum ValidateUseCase {
                 let source = try CommitSource(repository: repository.git, commit: commit)
                 let outcome = cachedOutcome(
                     source, fingerprints: source.fingerprints,
-                    cachePath: ParseCacheStore.path(gitDirectory: repository.git.gitDirectory), today: today)
+                    cachePath: ParseCacheStore.path(gitDirectory: repository.git.gitDirectory), today: today,
+                    lastStageChange: StageHistory.lastChanges(in: repository.git, head: commit, snapshot: .commit, today: today))
                 if !freeingMemory { ProcessMemory.keepUntilExit((repository, source, outcome)) }
                 return outcome.report
             } catch {
                 throw .git(error, hint: error.code == .notFound ? "check the revision name with 'git log --oneline'" : nil)
             }
         }
+    }
+
+    /// When each account's stage last changed, for files not committed yet (`source`) on top of HEAD.
+    static func stageHistory(_ git: Repository, source: some WorkspaceSource, blob: String?, today: PlanDate)
+        -> [String: PlanDate]
+    {
+        StageHistory.lastChanges(
+            in: git, head: (try? git.headCommitID()) ?? nil,
+            snapshot: .uncommitted(blob: blob, read: { (try? source.read(WorkspaceFile.accounts)) ?? nil }), today: today)
     }
 
     /// A snapshot's report (the index or a commit), redoing only what changed since the last run:
