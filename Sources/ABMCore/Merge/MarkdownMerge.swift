@@ -454,10 +454,15 @@ struct MarkdownMerger {
         settleDeletions(&o, deletedIn: t)
         settleDeletions(&t, deletedIn: o)
         guard !merged.isEmpty else { return (b, o, t) }
+        // The deletions settled above took units out of `b`: find the merged items' places again.
+        let baseNow = unique(b)
         let toOurs = lcsPairs(b.map(\.key), o.map(\.key))
         let toTheirs = lcsPairs(b.map(\.key), t.map(\.key))
-        let movedInOurs = Set(merged.filter { toOurs[$0.value] == nil }.keys)
-        let movedInTheirs = Set(merged.filter { toTheirs[$0.value] == nil }.keys)
+        func moved(_ pairs: [Int?]) -> Set<String> {
+            Set(merged.keys.filter { key in baseNow[key].map { pairs[$0] == nil } ?? false })
+        }
+        let movedInOurs = moved(toOurs)
+        let movedInTheirs = moved(toTheirs)
         guard !movedInOurs.isEmpty || !movedInTheirs.isEmpty else { return (b, o, t) }
         // Moved by ours → an addition of ours; moved by theirs alone → of theirs.
         // Both re-ordered the list: ours' order (every item, ticks and edits from both sides, once).
