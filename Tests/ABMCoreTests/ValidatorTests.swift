@@ -684,6 +684,23 @@ extension String {
         #expect(summary(fixture) == ["accounts/acme.md:16 conflict-marker", "clusters/fintech.md:11 conflict-marker"])
     }
 
+    /// A leftover diff3 base marker (`|||||||`) is a conflict marker to every reader, as it is to
+    /// `git diff --check`: validation and the sync's check saw none, while `abmsync conflicts`
+    /// refused the file for it.
+    @Test func aLoneDiff3BaseMarkerIsAConflictMarkerEverywhere() throws {
+        let marked = "Dana decides.\n||||||| base\n"
+        let fixture = Fixture().replacing("Dana decides.\n", with: marked, in: "accounts/acme.md")
+        #expect(summary(fixture) == ["accounts/acme.md:17 conflict-marker"])
+        let list = Fixture().replacing("    stage: evaluation\n", with: "||||||| base\n    stage: evaluation\n", in: "accounts.yaml")
+        #expect(summary(list) == ["accounts.yaml:10 conflict-marker"])
+        let text = "a: 1\n||||||| base\nb: 2\n"
+        #expect(ConflictMarker.containsMarkerLine(Array(text.utf8)))
+        #expect(ConflictMarker.markers(in: text).map(\.line) == [2])
+        #expect(throws: ConflictBlockError.self) { try ConflictBlocks.find(in: text) }
+        // Not a marker: a longer run, or text right after the bars.
+        #expect(ConflictMarker.markers(in: "||||||||\n|||||||x\n").isEmpty)
+    }
+
     @Test func aConflictIsOneFindingThatSpansItsLines() {
         let fixture = Fixture().replacing(
             "    stage: evaluation\n", with: "<<<<<<< ours\n    stage: evaluation\n=======\n    stage: won\n>>>>>>> theirs\n",

@@ -173,11 +173,8 @@ public enum ChangeSummary {
     /// Nil when they read.
     static func unreadable(_ bytes: [UInt8], path: String) -> PlanChange.Kind? {
         guard let text = try? PlanText.decode(bytes) else { return nil }
-        if ConflictMarker.containsMarkerLine(bytes) {
-            let lines = TextLines(text)
-            for number in 1...max(1, lines.count) where number <= lines.count && ConflictMarker.kind(of: lines[number]) != nil {
-                return .fileConflicted(line: number)
-            }
+        if ConflictMarker.containsMarkerLine(bytes), let first = ConflictMarker.markers(in: text).first {
+            return .fileConflicted(line: first.line)
         }
         guard path.hasSuffix(".yaml") else { return nil }
         do {

@@ -118,10 +118,13 @@ public enum ConflictBlocks {
     /// Every block in `text`, in order. Throws on a block that is nested, never closed, or has a
     /// marker out of place: settling such a text would be a guess.
     public static func find(in text: String) throws(ConflictBlockError) -> [ConflictBlock] {
-        try find(in: TextLines(text))
+        try find(in: TextLines(text), markers: ConflictMarker.markers(in: text))
     }
 
-    public static func find(in lines: TextLines) throws(ConflictBlockError) -> [ConflictBlock] {
+    /// The blocks of `lines`, whose marker lines are `markers` (`ConflictMarker.markers` of their text).
+    private static func find(in lines: TextLines, markers: [ConflictMarker.Line]) throws(ConflictBlockError)
+        -> [ConflictBlock]
+    {
         enum Part { case ours, base, theirs }
         struct Open {
             var start: Int
@@ -133,16 +136,13 @@ public enum ConflictBlocks {
         }
         var blocks: [ConflictBlock] = []
         var open: Open?
+        var nextMarker = 0
         for number in 1..<(lines.count + 1) {
             let line = lines[number]
-            let kind: ConflictMarker.Kind?
-            if let first = line.utf8.first,
-                first == UInt8(ascii: "<") || first == UInt8(ascii: "|") || first == UInt8(ascii: "=")
-                    || first == UInt8(ascii: ">")
-            {
-                kind = ConflictMarker.kind(of: line)
-            } else {
-                kind = nil
+            var kind: ConflictMarker.Kind?
+            if nextMarker < markers.count, markers[nextMarker].line == number {
+                kind = markers[nextMarker].kind
+                nextMarker += 1
             }
             guard var block = open else {
                 switch kind {
@@ -206,7 +206,7 @@ public enum ConflictBlocks {
         throws(ConflictBlockError) -> (text: String, settled: [(block: ConflictBlock, kept: ConflictBlock.Side)])
     {
         let lines = TextLines(text)
-        let blocks = try find(in: lines)
+        let blocks = try find(in: lines, markers: ConflictMarker.markers(in: text))
         var settled: [(block: ConflictBlock, kept: ConflictBlock.Side)] = []
         var out = ""
         out.reserveCapacity(text.utf8.count)

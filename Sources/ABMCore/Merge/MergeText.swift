@@ -67,9 +67,9 @@ struct MergedText {
         if !endsWithLineBreak { appendRaw(lineBreak) }
         let start = lineCount
         if !result.isClean {
-            let lines = TextLines(result.text)
             var found = false
-            for number in 1..<(lines.count + 1) where ConflictMarker.kind(of: lines[number]) == .ours {
+            for marker in ConflictMarker.markers(in: result.text) where marker.kind == .ours {
+                let number = marker.line
                 found = true
                 conflicts.append(
                     MergeConflict(

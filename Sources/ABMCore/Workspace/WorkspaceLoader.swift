@@ -400,9 +400,8 @@ public struct WorkspaceLoader {
             findings.append(finding(error, path: path))
             return nil
         }
-        let lines = TextLines(decoded)
-        if reportConflictMarkers(lines, path: path, findings: &findings) { return nil }
-        return lines
+        if reportConflictMarkers(decoded, path: path, findings: &findings) { return nil }
+        return TextLines(decoded)
     }
 
     private mutating func report(_ error: SourceError) {
@@ -426,15 +425,8 @@ public struct WorkspaceLoader {
     }
 
     /// Reports leftover merge conflict markers; true when there were any.
-    private static func reportConflictMarkers(_ lines: TextLines, path: String, findings: inout [Finding]) -> Bool {
-        var markers: [(line: Int, kind: ConflictMarker.Kind)] = []
-        for number in 1...max(1, lines.count) where number <= lines.count {
-            let line = lines[number]
-            guard let first = line.utf8.first,
-                first == UInt8(ascii: "<") || first == UInt8(ascii: "=") || first == UInt8(ascii: ">")
-            else { continue }
-            if let kind = ConflictMarker.kind(of: line) { markers.append((number, kind)) }
-        }
+    private static func reportConflictMarkers(_ text: String, path: String, findings: inout [Finding]) -> Bool {
+        let markers = ConflictMarker.markers(in: text)
         findings += ConflictMarker.findings(markers, path: path)
         return !markers.isEmpty
     }
@@ -667,87 +659,5 @@ public struct PlanInput: Sendable {
         return Plan(
             kind: kind, id: id, path: path, frontMatter: frontMatter, frontMatterLines: frontMatterLines,
             frontMatterBroken: frontMatterBroken, bodyStartLine: bodyStart, title: title, sections: sections, blocks: outline.blocks, lineCount: lines.count)
-    }
-}
-
-/// Git's conflict markers, as they appear at the start of a line.
-public enum ConflictMarker {
-    /// True when some line of `bytes` is a conflict marker (a fast scan; no decoding or parsing).
-    public static func containsMarkerLine(_ bytes: [UInt8]) -> Bool {
-        var lineStart = 0
-        let count = bytes.count
-        while lineStart < count {
-            let first = bytes[lineStart]
-            if first == UInt8(ascii: "<") || first == UInt8(ascii: "=") || first == UInt8(ascii: ">") {
-                var end = lineStart
-                while end < count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
-                let line = String(decoding: bytes[lineStart..<min(end + 1, count)], as: UTF8.self)
-                if kind(of: Substring(line)) != nil { return true }
-                lineStart = end + 1
-                continue
-            }
-            while lineStart < count, bytes[lineStart] != UInt8(ascii: "\n") { lineStart += 1 }
-            lineStart += 1
-        }
-        return false
-    }
-
-    public enum Kind: Sendable { case ours, base, separator, theirs }
-
-    /// One finding per conflict (from its `<<<<<<<` line to its `>>>>>>>` line), at its first line;
-    /// a marker line outside a whole conflict is a finding of its own.
-    static func findings(_ markers: [(line: Int, kind: Kind)], path: String) -> [Finding] {
-        var findings: [Finding] = []
-        var opened: Int?
-        var stray: [Int] = []
-        func finding(_ line: Int, _ message: String) -> Finding {
-            Finding(
-                .error, rule: "conflict-marker", at: SourceLocation(file: path, line: line), message,
-                why: "two people changed the same thing and the choice is still open",
-                fix: "run 'abmsync conflicts' to see both versions, then 'abmsync resolve', or keep the right lines and delete the marker lines")
-        }
-        func flushStray() {
-            findings += stray.map { finding($0, "unresolved merge conflict marker") }
-            stray = []
-        }
-        for marker in markers {
-            switch marker.kind {
-            case .ours:
-                if let start = opened { stray.append(start) }
-                flushStray()
-                opened = marker.line
-            case .base, .separator:
-                if opened == nil { stray.append(marker.line) }
-            case .theirs:
-                if let start = opened {
-                    flushStray()
-                    findings.append(finding(start, "unresolved merge conflict (lines \(start)–\(marker.line))"))
-                    opened = nil
-                } else {
-                    stray.append(marker.line)
-                }
-            }
-        }
-        if let start = opened { stray.append(start) }
-        flushStray()
-        return findings.sorted { $0.location.line < $1.location.line }
-    }
-
-    public static func kind(of line: Substring) -> Kind? {
-        func marker(_ character: Character) -> Bool {
-            let prefix = String(repeating: character, count: 7)
-            guard line.hasPrefix(prefix) else { return false }
-            let rest = line.dropFirst(7)
-            return rest.isEmpty || rest.first == " " || rest.first == "\n" || rest.first == "\r\n"
-                || rest.first == "\r"
-        }
-        if marker("<") { return .ours }
-        if marker("|") { return .base }
-        if marker(">") { return .theirs }
-        if marker("=") {
-            let rest = line.dropFirst(7)
-            return rest.allSatisfy { $0 == "\n" || $0 == "\r\n" || $0 == "\r" } ? .separator : nil
-        }
-        return nil
     }
 }
