@@ -42,7 +42,11 @@ public final class SyncEngine {
     let today: PlanDate
     let remote = "origin"
 
-    public init(repository: PlanRepository, options: RemoteOptions, today: PlanDate) {
+    public convenience init(repository: PlanRepository, transfer: TransferSettings = TransferSettings(), today: PlanDate) {
+        self.init(repository: repository, options: transfer.remoteOptions, today: today)
+    }
+
+    package init(repository: PlanRepository, options: RemoteOptions, today: PlanDate) {
         self.repository = repository
         self.options = options
         self.today = today
