@@ -342,7 +342,7 @@ public final class SyncEngine {
                 FaultInjection.crashPoint("before-conflict-checkout")
                 try git.checkoutTree(tree, force: true, paths: try changedFiles(to: tree))
                 try git.recordMergeInProgress(
-                    theirs: theirs, message: "Merge teammates' changes (\(conflicts.count) conflicts settled)\n")
+                    theirs: theirs, message: "Merge teammates' changes (\(conflicts.count.counted("conflict")) settled)\n")
                 report.pullOutcome = .conflicts
                 report.conflicts = conflicts
             }

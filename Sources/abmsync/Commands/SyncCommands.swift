@@ -80,7 +80,7 @@ enum SyncPrinter {
     /// wrong, and that they are safe.
     static func printKeptEdits(_ kept: (commit: String, changes: [PlanChange], errors: [Finding])) {
         let count = kept.errors.count
-        Console.err("warning: your edits were kept here but not recorded for the team: they have \(count) error\(count == 1 ? "" : "s")")
+        Console.err("warning: your edits were kept here but not recorded for the team: they have \(count.counted("error"))")
         for change in kept.changes.prefix(20) { Console.err("  edited: \(change)") }
         if kept.changes.count > 20 { Console.err("  … and \(kept.changes.count - 20) more edits") }
         for finding in kept.errors.prefix(20) { Console.err("  \(finding.formatted)") }
@@ -113,7 +113,7 @@ enum SyncPrinter {
         case nil: break
         }
         if report.pushedCommits > 0 {
-            Console.out("Sent \(report.pushedCommits) change\(report.pushedCommits == 1 ? "" : "s") to \(report.remoteURL ?? report.remote).")
+            Console.out("Sent \(report.pushedCommits.counted("change")) to \(report.remoteURL ?? report.remote).")
         } else if action == "push", report.pullOutcome == nil {
             Console.out("Nothing to send: \(report.remoteURL ?? report.remote) already has all your edits.")
         }
@@ -144,7 +144,7 @@ extension AbmsyncCommand {
             if result.initialisedEmptyRemote {
                 Console.out("The remote was empty: \(result.root) is a new plan repository. Run 'abmsync sync' to share it.")
             } else {
-                Console.out("Cloned the plans into \(result.root) (\(result.accountCount) account\(result.accountCount == 1 ? "" : "s")).")
+                Console.out("Cloned the plans into \(result.root) (\(result.accountCount.counted("account"))).")
             }
             for line in result.setup { Console.out("  \(line)") }
         }
