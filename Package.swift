@@ -1,8 +1,10 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-// Layers, each only importing the ones below it:
-//   abmsync (CLI)  ->  ABMSync (use cases)  ->  ABMCore (pure domain) + GitKit (libgit2)  ->  C shims
+// Layers, each only importing the ones below it (Tests/ABMCoreTests/LayeringTests checks the imports):
+//   abmsync (thin commands, no git)  ->  ABMSync (use cases: the only user of both below)
+//     ->  ABMCore (pure domain: no git; cmark-gfm through CCmarkGFM)  and  GitKit (alone touches libgit2)
+//     ->  C shims (CCmarkGFM, CLibGit2)
 let package = Package(
     name: "abmsync",
     platforms: [.macOS(.v13)],

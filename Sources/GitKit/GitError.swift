@@ -83,7 +83,7 @@ public struct GitError: Error, Equatable, Sendable, CustomStringConvertible {
     public var subject: String?
     /// libgit2's own message, if it left one.
     public var libraryMessage: String?
-    /// The C function that failed, for debugging only.
+    /// The GitKit function whose libgit2 call failed (its `#function`, not the C name), for debugging only.
     public var function: String?
     /// The area libgit2 says the error came from (network, ssh, os, …), when it said.
     public var errorClass: ErrorClass?

@@ -255,8 +255,8 @@ struct ValidationContext: Sendable {
 }
 
 extension Int {
-    /// `1 account`, `3 accounts`.
-    func counted(_ singular: String, _ plural: String? = nil) -> String {
+    /// `1 account`, `3 accounts`: every count abmsync prints with its noun goes through here.
+    public func counted(_ singular: String, _ plural: String? = nil) -> String {
         "\(self) \(self == 1 ? singular : plural ?? singular + "s")"
     }
 }

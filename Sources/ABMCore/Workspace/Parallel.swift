@@ -12,12 +12,16 @@ public enum Parallel {
     /// Processors available to this process (at least 1).
     static let processorCount: Int = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 
+    /// Workers used: every processor, or one when `ABMSYNC_SERIAL` is set (for debugging, and for the
+    /// test that serial and parallel runs print the same).
+    static let workerCount: Int = getenv("ABMSYNC_SERIAL").map { String(cString: $0).isEmpty } ?? true ? processorCount : 1
+
     /// `inputs.map(transform)`, computed in chunks on all cores: a few per core, or chunks of
     /// `chunkSize` inputs, which each core takes as it becomes free.
     public static func map<Input: Sendable, Output: Sendable>(
         _ inputs: [Input], chunkSize: Int? = nil, _ transform: @Sendable (Input) -> Output
     ) -> [Output] {
-        let workers = processorCount
+        let workers = workerCount
         guard workers > 1, inputs.count > 1 else { return inputs.map(transform) }
         // A few chunks per core evens out files of different sizes.
         let chunkCount = chunkSize.map { (inputs.count + max(1, $0) - 1) / max(1, $0) } ?? min(inputs.count, workers * 4)
@@ -86,7 +90,7 @@ final class BackgroundTask<Output: Sendable>: @unchecked Sendable {
     private let group = DispatchGroup()
 
     init(_ work: @escaping @Sendable () -> Output) {
-        guard Parallel.processorCount > 1 else {
+        guard Parallel.workerCount > 1 else {
             output = work()
             return
         }

@@ -43,7 +43,7 @@ public struct DemoScenario {
         step("Sam (marketer) gets a copy")
         let sam = folder + "/sam"
         let cloned = try CloneUseCase.run(url: remote, directory: sam, options: options, executable: executable)
-        say("sam$ abmsync clone \(remote) sam\nCloned the plans into \(cloned.root) (\(cloned.accountCount) accounts).")
+        say("sam$ abmsync clone \(remote) sam\nCloned the plans into \(cloned.root) (\(cloned.accountCount.counted("account"))).")
         try setIdentity(sam, "Sam Lee", "sam@example.com")
         let samRepo = try PlanRepository.locate(from: sam)
 

@@ -45,7 +45,7 @@ public struct ConflictListReport: Sendable {
             return out.joined(separator: "\n")
         }
         let count = conflicts.count + malformed.count + unmergedWithoutMarkers.count
-        out.append("\(count) open conflict\(count == 1 ? "" : "s"):")
+        out.append("\(count.counted("open conflict")):")
         for conflict in conflicts {
             let block = conflict.block
             out.append("")

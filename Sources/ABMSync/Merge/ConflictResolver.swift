@@ -34,14 +34,14 @@ public struct ResolveReport: Sendable {
         for file in written { out.append("  wrote \(file)") }
         for file in markedResolved { out.append("  marked \(file) as resolved for git (staged)") }
         if !remaining.isEmpty {
-            out.append("\(target): \(remaining.count) conflict\(remaining.count == 1 ? "" : "s") still open:")
+            out.append("\(target): \(remaining.count.counted("conflict")) still open:")
             for conflict in remaining {
                 out.append("  \(conflict.file):\(conflict.block.line): \(conflict.subject) (\(conflict.block.collisionDescription))")
             }
             out.append(
                 "  hint: run 'abmsync resolve \(target) --ours' or '--theirs', or edit the file and delete the marker lines")
         } else if otherOpen > 0 {
-            out.append("\(otherOpen) other conflict\(otherOpen == 1 ? "" : "s") still open ('abmsync conflicts' lists them).")
+            out.append("\(otherOpen.counted("other conflict")) still open ('abmsync conflicts' lists them).")
         } else if mergeInProgress {
             out.append("Every conflict is settled: run 'abmsync validate', then 'git add' the files and 'git commit' to finish the merge.")
         }

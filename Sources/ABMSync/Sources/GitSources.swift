@@ -42,7 +42,7 @@ public struct CommitSource: WorkspaceSource {
         } catch let error as SourceError {
             throw error
         } catch {
-            throw SourceError(path: path, reason: .unreadable("\(error)"))
+            throw SourceError(path: path, reason: .unreadable(AbmsyncError.plainWords(error)))
         }
     }
 
@@ -124,7 +124,7 @@ public struct StagedSource: WorkspaceSource {
         } catch let error as SourceError {
             throw error
         } catch {
-            throw SourceError(path: path, reason: .unreadable("\(error)"))
+            throw SourceError(path: path, reason: .unreadable(AbmsyncError.plainWords(error)))
         }
     }
 

@@ -1,4 +1,5 @@
 import ABMCore
+import Foundation
 import GitKit
 
 /// Why abmsync itself could not do what was asked (as opposed to findings or conflicts, which are
@@ -66,7 +67,7 @@ public enum AbmsyncError: Error, Sendable {
             lines.append("error: your git identity is not set, so abmsync cannot record who made the changes")
             lines.append("  hint: \(hint)")
         case .validationFailed(let findings):
-            lines.append("error: the plans have \(findings.count) error\(findings.count == 1 ? "" : "s"); nothing was recorded or sent")
+            lines.append("error: the plans have \(findings.count.counted("error")); nothing was recorded or sent")
             for finding in findings.prefix(20) { lines.append("  " + finding.formatted) }
             if findings.count > 20 { lines.append("  … and \(findings.count - 20) more (abmsync validate lists them all)") }
             lines.append("  hint: fix them (abmsync validate shows each with how to fix), then try again")
@@ -96,6 +97,25 @@ extension AbmsyncError {
     static func from(_ error: any Error) -> AbmsyncError {
         if let error = error as? AbmsyncError { return error }
         if let error = error as? GitError { return .git(error) }
-        return .invalidArgument("\(error)", hint: nil)
+        return .invalidArgument(plainWords(error), hint: nil)
+    }
+
+    /// An error that is neither abmsync's nor git's, in words for a person: Foundation's own
+    /// description of a file system error, never Swift's dump of the value (`"\(error)"`).
+    static func plainWords(_ error: any Error) -> String {
+        if let error = error as? AbmsyncError {
+            return error.rendered.split(separator: "\n").first.map { String($0.dropFirst("error: ".count)) } ?? ""
+        }
+        if let error = error as? GitError { return error.description }
+        let nsError = error as NSError
+        if nsError.domain == NSCocoaErrorDomain || nsError.domain == NSPOSIXErrorDomain {
+            if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
+                let code = POSIXErrorCode(rawValue: Int32(underlying.code))
+            {
+                return String(cString: strerror(code.rawValue))
+            }
+            return nsError.localizedDescription
+        }
+        return "an unexpected error (\(type(of: error)))"
     }
 }

@@ -12,8 +12,14 @@ public enum CloneUseCase {
         public var accountCount: Int
     }
 
-    public static func run(url: String, directory: String?, options: RemoteOptions, executable: String) throws(AbmsyncError)
-        -> Result
+    public static func run(
+        url: String, directory: String?, transfer: TransferSettings = TransferSettings(), executable: String
+    ) throws(AbmsyncError) -> Result {
+        try run(url: url, directory: directory, options: transfer.remoteOptions, executable: executable)
+    }
+
+    package static func run(url: String, directory: String?, options: RemoteOptions, executable: String)
+        throws(AbmsyncError) -> Result
     {
         try RemoteAddress.refuseCredentials(url)
         let name = directory ?? defaultFolderName(for: url)

@@ -42,7 +42,11 @@ public final class SyncEngine {
     let today: PlanDate
     let remote = "origin"
 
-    public init(repository: PlanRepository, options: RemoteOptions, today: PlanDate) {
+    public convenience init(repository: PlanRepository, transfer: TransferSettings = TransferSettings(), today: PlanDate) {
+        self.init(repository: repository, options: transfer.remoteOptions, today: today)
+    }
+
+    package init(repository: PlanRepository, options: RemoteOptions, today: PlanDate) {
         self.repository = repository
         self.options = options
         self.today = today
@@ -338,7 +342,7 @@ public final class SyncEngine {
                 FaultInjection.crashPoint("before-conflict-checkout")
                 try git.checkoutTree(tree, force: true, paths: try changedFiles(to: tree))
                 try git.recordMergeInProgress(
-                    theirs: theirs, message: "Merge teammates' changes (\(conflicts.count) conflicts settled)\n")
+                    theirs: theirs, message: "Merge teammates' changes (\(conflicts.count.counted("conflict")) settled)\n")
                 report.pullOutcome = .conflicts
                 report.conflicts = conflicts
             }

@@ -4,7 +4,8 @@ import GitKit
 
 /// A plan repository on disk: its git repository (through GitKit) and its working tree.
 public final class PlanRepository {
-    public let git: Repository
+    /// Only the use cases (and tests) reach git; the command layer speaks in plan terms.
+    package let git: Repository
     /// The working tree root, without a trailing slash.
     public let root: String
 

@@ -21,7 +21,7 @@ extension AbmsyncCommand {
         func run() throws {
             let result = try MergeDriver.run(base: base, ours: ours, theirs: theirs, path: path)
             guard !result.conflicts.isEmpty else { return }
-            Console.err("abmsync: \(path): \(result.conflicts.count) conflict\(result.conflicts.count == 1 ? "" : "s") to settle:")
+            Console.err("abmsync: \(path): \(result.conflicts.count.counted("conflict")) to settle:")
             for conflict in result.conflicts { Console.err("  \(conflict.summary) (line \(conflict.line))") }
             Console.err("  settle them with 'abmsync resolve ACCOUNT --ours|--theirs' ('abmsync conflicts' lists each)")
             throw ExitCode(ExitStatus.needsAttention)

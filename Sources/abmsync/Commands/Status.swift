@@ -28,9 +28,9 @@ extension AbmsyncCommand {
                 }
                 switch (status.ahead, status.behind) {
                 case (0, 0): Console.out("In step with the team as of the last sync.")
-                case (let a, 0): Console.out("\(a) recorded change\(a == 1 ? "" : "s") not sent yet\(next)")
-                case (0, let b): Console.out("Teammates have \(b) change\(b == 1 ? "" : "s") you do not have yet\(next)")
-                case (let a, let b): Console.out("\(a) change\(a == 1 ? "" : "s") to send and \(b) to get\(next)")
+                case (let a, 0): Console.out("\(a.counted("recorded change")) not sent yet\(next)")
+                case (0, let b): Console.out("Teammates have \(b.counted("change")) you do not have yet\(next)")
+                case (let a, let b): Console.out("\(a.counted("change")) to send and \(b) to get\(next)")
                 }
             } else {
                 Console.out("Not shared yet: record the team's remote with 'git remote add origin URL' (or 'abmsync init --remote URL').")
@@ -55,7 +55,7 @@ extension AbmsyncCommand {
                 Console.out("\(problem.location.file) cannot be read (line \(problem.location.line): \(problem.message)): 'abmsync validate' shows how to fix it.")
             }
             if let advice = SetupCheck.advice(status.setupGaps) { Console.out(advice) }
-            Console.out("Plans: \(status.errors) error\(status.errors == 1 ? "" : "s"), \(status.warnings) warning\(status.warnings == 1 ? "" : "s")\(status.errors + status.warnings > 0 ? " ('abmsync validate' for details)" : "").")
+            Console.out("Plans: \(status.errors.counted("error")), \(status.warnings.counted("warning"))\(status.errors + status.warnings > 0 ? " ('abmsync validate' for details)" : "").")
             if status.errors > 0 || !status.conflictMarkers.isEmpty { throw ExitCode(ExitStatus.needsAttention) }
         }
     }

@@ -2,37 +2,33 @@ import ABMCore
 import ABMSync
 import ArgumentParser
 import Foundation
-import GitKit
 
 /// Options shared by the commands that talk to the shared remote.
 struct RemoteArguments: ParsableArguments {
     @Flag(help: "Print no transfer progress.") var quiet = false
 
-    func remoteOptions() -> RemoteOptions {
-        var options = RemoteOptions()
+    func transferSettings() -> TransferSettings {
         // Progress is for people watching a terminal; scripts and hooks get none.
-        if !quiet, isatty(STDERR_FILENO) != 0 {
-            let started = Date()
-            options.progress = { progress in ProgressPrinter.show(progress, since: started) }
-        }
-        return options
+        guard !quiet, isatty(STDERR_FILENO) != 0 else { return TransferSettings() }
+        let started = Date()
+        return TransferSettings(progress: { step in ProgressPrinter.show(step, since: started) })
     }
 }
 
 enum ProgressPrinter {
     /// One updating line on the terminal: objects, bytes, rate.
-    static func show(_ progress: TransferProgress, since started: Date) {
-        // For an upload, libgit2 counts the objects sent so far in the same field.
-        let done = progress.receivedObjects
-        let percent = done * 100 / max(progress.totalObjects, 1)
-        let mebibytes = Double(progress.bytes) / 1_048_576
+    static func show(_ step: TransferStep, since started: Date) {
+        let percent = step.doneObjects * 100 / max(step.totalObjects, 1)
+        let mebibytes = Double(step.bytes) / 1_048_576
         let rate = mebibytes / max(Date().timeIntervalSince(started), 0.001)
-        let verb = progress.direction == .download ? "Receiving" : "Sending"
+        let verb = step.direction == .receiving ? "Receiving" : "Sending"
         let line = String(
-            format: "\r%@ %d/%d objects (%d%%), %.1f MiB, %.1f MiB/s", verb, done, progress.totalObjects, percent,
-            mebibytes, rate)
+            format: "\r%@ %d/%d objects (%d%%), %.1f MiB, %.1f MiB/s", verb, step.doneObjects, step.totalObjects,
+            percent, mebibytes, rate)
         FileHandle.standardError.write(Data(line.utf8))
-        if done >= progress.totalObjects, progress.totalObjects > 0 { FileHandle.standardError.write(Data("\n".utf8)) }
+        if step.doneObjects >= step.totalObjects, step.totalObjects > 0 {
+            FileHandle.standardError.write(Data("\n".utf8))
+        }
     }
 }
 
@@ -44,7 +40,7 @@ enum SyncPrinter {
         _ operation: (SyncEngine) throws -> SyncReport
     ) throws {
         let engine = SyncEngine(
-            repository: try PlanRepository.locate(from: options.repository), options: remote.remoteOptions(), today: Today.date)
+            repository: try PlanRepository.locate(from: options.repository), transfer: remote.transferSettings(), today: Today.date)
         let report: SyncReport
         do {
             report = try operation(engine)
@@ -84,7 +80,7 @@ enum SyncPrinter {
     /// wrong, and that they are safe.
     static func printKeptEdits(_ kept: (commit: String, changes: [PlanChange], errors: [Finding])) {
         let count = kept.errors.count
-        Console.err("warning: your edits were kept here but not recorded for the team: they have \(count) error\(count == 1 ? "" : "s")")
+        Console.err("warning: your edits were kept here but not recorded for the team: they have \(count.counted("error"))")
         for change in kept.changes.prefix(20) { Console.err("  edited: \(change)") }
         if kept.changes.count > 20 { Console.err("  … and \(kept.changes.count - 20) more edits") }
         for finding in kept.errors.prefix(20) { Console.err("  \(finding.formatted)") }
@@ -117,7 +113,7 @@ enum SyncPrinter {
         case nil: break
         }
         if report.pushedCommits > 0 {
-            Console.out("Sent \(report.pushedCommits) change\(report.pushedCommits == 1 ? "" : "s") to \(report.remoteURL ?? report.remote).")
+            Console.out("Sent \(report.pushedCommits.counted("change")) to \(report.remoteURL ?? report.remote).")
         } else if action == "push", report.pullOutcome == nil {
             Console.out("Nothing to send: \(report.remoteURL ?? report.remote) already has all your edits.")
         }
@@ -144,11 +140,11 @@ extension AbmsyncCommand {
 
         func run() throws {
             let result = try CloneUseCase.run(
-                url: url, directory: directory, options: remote.remoteOptions(), executable: HookInstaller.currentExecutable())
+                url: url, directory: directory, transfer: remote.transferSettings(), executable: HookInstaller.currentExecutable())
             if result.initialisedEmptyRemote {
                 Console.out("The remote was empty: \(result.root) is a new plan repository. Run 'abmsync sync' to share it.")
             } else {
-                Console.out("Cloned the plans into \(result.root) (\(result.accountCount) account\(result.accountCount == 1 ? "" : "s")).")
+                Console.out("Cloned the plans into \(result.root) (\(result.accountCount.counted("account"))).")
             }
             for line in result.setup { Console.out("  \(line)") }
         }
@@ -221,7 +217,7 @@ extension AbmsyncCommand {
                 return
             }
             let repository = try PlanRepository.locate(from: options.repository)
-            let engine = SyncEngine(repository: repository, options: remote.remoteOptions(), today: Today.date)
+            let engine = SyncEngine(repository: repository, transfer: remote.transferSettings(), today: Today.date)
             Console.out("Keeping \(repository.root) in sync (every \(interval) s and after each edit). Stop with Ctrl-C.")
             let loop = WatchLoop(
                 root: repository.root, interval: TimeInterval(interval), debounce: watchDebounce,
