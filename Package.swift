@@ -49,7 +49,8 @@ let package = Package(
         .testTarget(
             name: "ABMCoreTests",
             dependencies: [
-                "ABMCore", "GitKit", .product(name: "PropertyBased", package: "swift-property-based"),
+                // ABMSync only for its GitLineMerger: the merge tests run the line merge the CLI uses.
+                "ABMCore", "ABMSync", "GitKit", .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "ABMSyncTests", dependencies: ["ABMSync", "ABMCore", "GitKit", "ABMTestSupport"]),

@@ -1,4 +1,5 @@
 @testable import ABMCore
+import ABMSync
 import Foundation
 import PropertyBased
 import Testing

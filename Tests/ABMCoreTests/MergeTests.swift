@@ -1,22 +1,10 @@
 import ABMCore
+import ABMSync
 import Foundation
 import GitKit
 import Testing
 
-/// The line merge the CLI uses (libgit2's git_merge_file), adapted to ABMCore's injected protocol.
-struct GitLineMerger: LineMerger {
-    func merge(base: String, ours: String, theirs: String, labels: LineMergeLabels) -> TextMergeResult {
-        do {
-            let result = try LineMerge.merge(
-                base: Array(base.utf8), ours: Array(ours.utf8), theirs: Array(theirs.utf8),
-                labels: (labels.base, labels.ours, labels.theirs))
-            return TextMergeResult(text: String(decoding: result.text, as: UTF8.self), isClean: result.isClean)
-        } catch {
-            return TextMergeResult(text: ours, isClean: false)
-        }
-    }
-}
-
+/// The structured merge with the line merge the CLI uses (ABMSync's GitLineMerger, libgit2's merge-file).
 func merge(_ path: String, base: String?, ours: String, theirs: String) -> MergeOutcome {
     StructuredMerge.merge(path: path, base: base, ours: ours, theirs: theirs, lineMerger: GitLineMerger())
 }
