@@ -2,7 +2,11 @@
 import PackageDescription
 
 // Layers, each only importing the ones below it:
-//   abmsync (CLI)  ->  ABMSync (use cases)  ->  ABMCore (pure domain) + GitKit (libgit2)  ->  C shims
+//   abmsync (CLI)  ->  ABMSync (use cases)  ->  ABMCache (the speed layer)  ->  ABMCore (pure domain)  ->  CCmarkGFM
+//                                          \->  GitKit (libgit2)  ->  CLibGit2
+// ABMCore reads, validates and merges plans from bytes; ABMCache makes validation incremental (parse
+// records, the cache file's format, accounts.yaml entry by entry, the rules' memo) behind one entry
+// point, `IncrementalValidation.run`, with the findings of a plain run (ABMSYNC_NO_CACHE=1 runs that).
 let package = Package(
     name: "abmsync",
     platforms: [.macOS(.v13)],
@@ -25,8 +29,9 @@ let package = Package(
         .target(
             name: "ABMCore",
             dependencies: ["CCmarkGFM", .product(name: "Yams", package: "Yams")]),
+        .target(name: "ABMCache", dependencies: ["ABMCore"]),
         .target(
-            name: "ABMSync", dependencies: ["ABMCore", "GitKit"],
+            name: "ABMSync", dependencies: ["ABMCache", "ABMCore", "GitKit"],
             resources: [
                 .embedInCode("templates/abmsync.yaml"), .embedInCode("templates/team.yaml"),
                 .embedInCode("templates/accounts.yaml"), .embedInCode("templates/plans/account.md"),
@@ -50,7 +55,10 @@ let package = Package(
                 "ABMCore", "GitKit", .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "ABMSyncTests", dependencies: ["ABMSync", "ABMCore", "GitKit", "ABMTestSupport"]),
+        .testTarget(
+            name: "ABMCacheTests",
+            dependencies: ["ABMCache", "ABMCore", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "ABMSyncTests", dependencies: ["ABMSync", "ABMCache", "ABMCore", "GitKit", "ABMTestSupport"]),
         .testTarget(name: "AbmsyncCLITests", dependencies: ["abmsync", "ABMTestSupport"]),
     ]
 )
