@@ -7,6 +7,8 @@ import PackageDescription
 // ABMCore reads, validates and merges plans from bytes; ABMCache makes validation incremental (parse
 // records, the cache file's format, accounts.yaml entry by entry, the rules' memo) behind one entry
 // point, `IncrementalValidation.run`, with the findings of a plain run (ABMSYNC_NO_CACHE=1 runs that).
+// A new rule goes in ABMCore (Sources/ABMCore/Validation, a RuleFamily's narrowest unit); ABMCache does not
+// change for it. ABMCache and ABMCore are pure (no git, no file I/O, no clock); ABMSync gives them bytes.
 let package = Package(
     name: "abmsync",
     platforms: [.macOS(.v13)],
