@@ -2,9 +2,13 @@
 import PackageDescription
 
 // Layers, each only importing the ones below it (Tests/ABMCoreTests/LayeringTests checks the imports):
-//   abmsync (thin commands, no git)  ->  ABMSync (use cases: the only user of both below)
-//     ->  ABMCore (pure domain: no git; cmark-gfm through CCmarkGFM)  and  GitKit (alone touches libgit2)
-//     ->  C shims (CCmarkGFM, CLibGit2)
+//   abmsync (thin commands, no git)  ->  ABMSync (use cases)  ->  ABMCache (the speed layer)  ->  ABMCore (pure domain)  ->  CCmarkGFM
+//                                                          \->  GitKit (alone touches libgit2)  ->  CLibGit2
+// ABMCore reads, validates and merges plans from bytes; ABMCache makes validation incremental (parse
+// records, the cache file's format, accounts.yaml entry by entry, the rules' memo) behind one entry
+// point, `IncrementalValidation.run`, with the findings of a plain run (ABMSYNC_NO_CACHE=1 runs that).
+// A new rule goes in ABMCore (Sources/ABMCore/Validation, a RuleFamily's narrowest unit); ABMCache does not
+// change for it. ABMCache and ABMCore are pure (no git, no file I/O, no clock); ABMSync gives them bytes.
 let package = Package(
     name: "abmsync",
     platforms: [.macOS(.v13)],
@@ -27,8 +31,9 @@ let package = Package(
         .target(
             name: "ABMCore",
             dependencies: ["CCmarkGFM", .product(name: "Yams", package: "Yams")]),
+        .target(name: "ABMCache", dependencies: ["ABMCore"]),
         .target(
-            name: "ABMSync", dependencies: ["ABMCore", "GitKit"],
+            name: "ABMSync", dependencies: ["ABMCache", "ABMCore", "GitKit"],
             resources: [
                 .embedInCode("templates/abmsync.yaml"), .embedInCode("templates/team.yaml"),
                 .embedInCode("templates/accounts.yaml"), .embedInCode("templates/plans/account.md"),
@@ -53,7 +58,10 @@ let package = Package(
                 "ABMCore", "ABMSync", "GitKit", .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "ABMSyncTests", dependencies: ["ABMSync", "ABMCore", "GitKit", "ABMTestSupport"]),
+        .testTarget(
+            name: "ABMCacheTests",
+            dependencies: ["ABMCache", "ABMCore", .product(name: "PropertyBased", package: "swift-property-based")]),
+        .testTarget(name: "ABMSyncTests", dependencies: ["ABMSync", "ABMCache", "ABMCore", "GitKit", "ABMTestSupport"]),
         .testTarget(name: "AbmsyncCLITests", dependencies: ["abmsync", "ABMTestSupport"]),
     ]
 )

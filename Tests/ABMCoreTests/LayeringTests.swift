@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The layers the README draws, as the source files import them: C shims → GitKit (alone touches
-/// libgit2) → ABMCore (pure domain, no git) → ABMSync (use cases) → abmsync (thin commands, no git).
+/// libgit2) → ABMCore (pure domain, no git) → ABMCache (the speed layer) → ABMSync (use cases) → abmsync (thin commands, no git).
 /// SwiftPM lets a target import any module its dependencies bring along, so the rule is checked here.
 @Suite struct LayeringTests {
     static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -29,7 +29,8 @@ import Testing
     @Test(arguments: [
         ("abmsync", ["GitKit", "CLibGit2", "CCmarkGFM"]),
         ("ABMSync", ["CLibGit2", "CCmarkGFM"]),
-        ("ABMCore", ["GitKit", "CLibGit2", "ABMSync"]),
+        ("ABMCache", ["GitKit", "CLibGit2", "ABMSync"]),
+        ("ABMCore", ["GitKit", "CLibGit2", "ABMSync", "ABMCache"]),
         ("GitKit", ["ABMCore", "ABMSync", "CCmarkGFM"]),
     ])
     func aLayerImportsOnlyWhatIsBelowIt(module: String, forbidden: [String]) throws {

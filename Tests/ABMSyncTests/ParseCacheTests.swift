@@ -1,3 +1,4 @@
+@testable import ABMCache
 import ABMCore
 import ABMTestSupport
 import Foundation
@@ -49,7 +50,7 @@ import Testing
     }
 
     /// What `validate --staged` gives with the cache of the previous state.
-    func staged(_ repository: PlanRepository) throws -> CachedValidation.Outcome {
+    func staged(_ repository: PlanRepository) throws -> IncrementalValidation.Outcome {
         let source = try StagedSource(repository: repository.git)
         return ValidateUseCase.cachedOutcome(
             source, fingerprints: source.fingerprints,
@@ -63,8 +64,9 @@ import Testing
         let cachePath = ParseCacheStore.path(gitDirectory: repository.git.gitDirectory)
         // The workspace rebuilt from the records equals one parsed from scratch.
         let source = try StagedSource(repository: repository.git)
-        let reused = WorkspaceLoader.load(
-            from: source, reusing: ParseReuse(fingerprints: source.fingerprints, previous: ParseCacheStore.read(cachePath).parses))
+        let reused = RecordedFiles.read(
+            from: source, reusing: ParseReuse(fingerprints: source.fingerprints, previous: ParseCacheStore.read(cachePath).parses)
+        ).assemble(source: source)
         let coldLoad = WorkspaceLoader.load(from: try StagedSource(repository: repository.git))
         #expect(reused.workspace.plans == coldLoad.workspace.plans, comment)
         #expect(reused.workspace.documents == coldLoad.workspace.documents, comment)
@@ -172,7 +174,7 @@ import Testing
         let good = try #require(FileManager.default.contents(atPath: cachePath))
         #expect(!ParseCacheStore.read(cachePath).parses.isEmpty)
 
-        func staged() throws -> CachedValidation.Outcome { try self.staged(repository) }
+        func staged() throws -> IncrementalValidation.Outcome { try self.staged(repository) }
         var damaged: [Data] = []
         var flipped = good
         flipped[good.count - 3] ^= 0x20  // a byte of the payload
@@ -182,7 +184,7 @@ import Testing
         damaged.append(Data())
         damaged.append(Data("not a cache".utf8))
         var otherVersion = good
-        otherVersion[ParseCacheStore.magic.count] ^= 1  // another codec version
+        otherVersion[CacheFile.magic.count] ^= 1  // another codec version
         damaged.append(otherVersion)
         for (number, bytes) in damaged.enumerated() {
             try bytes.write(to: URL(fileURLWithPath: cachePath))

@@ -170,33 +170,33 @@ struct KeyedBlockFastPath {
 /// whose values are one-line plain scalars, one-line quoted scalars without escapes, `[a, b]` lists
 /// of plain words, `[]` or `{}`. No anchors, aliases, tags, block scalars, multi-line scalars,
 /// sequences or documents markers.
-struct KeyedBlockScan {
-    struct Entry {
-        var key: String
+package struct KeyedBlockScan {
+    package struct Entry {
+        package var key: String
         /// Leading comments and blank lines, the key line and the value (0-based, half-open).
-        var lines: Range<Int>
-        var keyLine: Int
+        package var lines: Range<Int>
+        package var keyLine: Int
     }
 
     let bytes: [UInt8]
     /// Start of each line in `bytes`, then the end of the text.
     let starts: [Int]
     /// No byte above 0x7F (then equal text is equal bytes).
-    let isASCII: Bool
+    package let isASCII: Bool
     var rootLeader: Range<Int> = 0..<0
     var containerLeading: Range<Int> = 0..<0
     var keyLine = 0
     var containerEnd = 0
     var leader: Range<Int> = 0..<0
-    var entries: [Entry] = []
+    package var entries: [Entry] = []
     /// How far the entries' key lines are indented.
-    var entryIndentation = 0
+    package var entryIndentation = 0
     /// Each entry's position in `entries`, by key.
     var index: [String: Int] = [:]
     var trailer: Range<Int> = 0..<0
     var rootTrailer: Range<Int> = 0..<0
     /// How many lines the text has.
-    var lineCount: Int { starts.count - 1 }
+    package var lineCount: Int { starts.count - 1 }
     /// The whole text (read only for a piece deleted on one side and changed on the other).
     var wholeText: String { String(decoding: bytes, as: UTF8.self) }
 
@@ -210,7 +210,7 @@ struct KeyedBlockScan {
         self.init(bytes: Array(text.utf8), containerKey: containerKey)
     }
 
-    init?(bytes: [UInt8], containerKey: String) {
+    package init?(bytes: [UInt8], containerKey: String) {
         self.bytes = bytes
         guard let (starts, isASCII) = Self.lineStarts(bytes), starts.count - 1 <= Self.maxLines else { return nil }
         self.starts = starts
@@ -307,7 +307,7 @@ struct KeyedBlockScan {
     }
 
     /// The bytes of lines `range`.
-    func slice(_ range: Range<Int>) -> ArraySlice<UInt8> {
+    package func slice(_ range: Range<Int>) -> ArraySlice<UInt8> {
         bytes[starts[range.lowerBound]..<starts[range.upperBound]]
     }
 

@@ -59,29 +59,36 @@ public struct Validator: Sendable {
 
     /// Which checks to run: a unit is one account, one plan, the checks across the account list, or
     /// the checks of policy and team alone (see `RuleFamily`).
-    struct Units {
+    package struct Units {
         /// Positions in `workspace.accounts`; nil for every account.
-        var accounts: [Int]?
+        package var accounts: [Int]?
         /// Positions in `workspace.plans`; nil for every plan.
-        var plans: [Int]?
-        var across: Bool
-        var shared: Bool
+        package var plans: [Int]?
+        package var across: Bool
+        package var shared: Bool
 
-        static let all = Units(accounts: nil, plans: nil, across: true, shared: true)
+        package init(accounts: [Int]?, plans: [Int]?, across: Bool, shared: Bool) {
+            self.accounts = accounts
+            self.plans = plans
+            self.across = across
+            self.shared = shared
+        }
+
+        package static let all = Units(accounts: nil, plans: nil, across: true, shared: true)
     }
 
     /// The findings of each unit asked for, overrides applied: per account and per plan in the order
     /// asked for.
-    struct UnitFindings: Sendable {
-        var shared: [Finding] = []
-        var accounts: [[Finding]] = []
-        var plans: [[Finding]] = []
-        var across: [Finding] = []
+    package struct UnitFindings: Sendable {
+        package var shared: [Finding] = []
+        package var accounts: [[Finding]] = []
+        package var plans: [[Finding]] = []
+        package var across: [Finding] = []
     }
 
     /// Runs the checks of `units`. Units only read the workspace, so they run side by side in
     /// chunks on all cores; results come back in the order asked for.
-    func check(_ workspace: Workspace, units: Units) -> UnitFindings {
+    package func check(_ workspace: Workspace, units: Units) -> UnitFindings {
         let context = ValidationContext(workspace: workspace, today: today, lastStageChange: lastStageChange)
         let levels = workspace.policy.ruleLevels
         let families = Validator.families
@@ -180,7 +187,7 @@ public struct Validator: Sendable {
 /// A group of related rules, in one file each.
 ///
 /// Each check belongs to the narrowest unit whose data it reads, so that after an edit only the
-/// units whose inputs changed run again (`CachedValidation`), with the findings a full run gives:
+/// units whose inputs changed run again (`IncrementalValidation`, module ABMCache), with the findings a full run gives:
 /// - `checkShared`: abmsync.yaml and team.yaml only;
 /// - `checkAccount`: one account, with policy, team, the date, its stage history, the facts of its
 ///   own plan (accounts/<id>.md) and whether cluster and programme plans exist. Never another account;

@@ -84,12 +84,12 @@ private final class ResultSlots<Output>: @unchecked Sendable {
 }
 
 /// Pure work started on another thread, its result collected later with `wait()`.
-final class BackgroundTask<Output: Sendable>: @unchecked Sendable {
+package final class BackgroundTask<Output: Sendable>: @unchecked Sendable {
     // Written once by the worker before `group.leave()`, read only after `group.wait()`.
     private var output: Output?
     private let group = DispatchGroup()
 
-    init(_ work: @escaping @Sendable () -> Output) {
+    package init(_ work: @escaping @Sendable () -> Output) {
         guard Parallel.workerCount > 1 else {
             output = work()
             return
@@ -101,7 +101,7 @@ final class BackgroundTask<Output: Sendable>: @unchecked Sendable {
         }
     }
 
-    func wait() -> Output {
+    package func wait() -> Output {
         group.wait()
         guard let output else { preconditionFailure("background work finished without a result") }
         return output

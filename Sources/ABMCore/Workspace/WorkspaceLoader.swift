@@ -2,11 +2,6 @@
 public struct WorkspaceLoad: Sendable {
     public var workspace: Workspace
     public var findings: [Finding]
-    /// With `load(from:reusing:)`: the parse result of every plan file and of accounts.yaml that has a
-    /// fingerprint, reused or new, for the caller to keep for the next run.
-    public var parses: [String: FileParse] = [:]
-    /// How many of those were parsed now rather than reused.
-    public var reparsed = 0
 
     public init(workspace: Workspace, findings: [Finding]) {
         self.workspace = workspace
@@ -16,10 +11,16 @@ public struct WorkspaceLoad: Sendable {
 
 /// Reads a plan repository from any source into a `Workspace`, collecting every problem as a finding
 /// (it never stops at the first one).
+///
+/// This is the plain path: every file is read and parsed. `IncrementalValidation` (module ABMCache)
+/// reads the same files with the same pieces (`loadPolicy`, `loadTeam`, `planPaths`, `parsePlans`),
+/// reusing what an earlier run parsed, and gives the same findings.
 public struct WorkspaceLoader {
-    public var findings: [Finding] = []
-    private var documents: [String: YAMLNode] = [:]
-    private var present: Set<String> = []
+    /// What reading policy, team and the folders met (each plan's and accounts.yaml's own findings
+    /// are kept apart, and come after these).
+    package var findings: [Finding] = []
+    package private(set) var documents: [String: YAMLNode] = [:]
+    package var present: Set<String> = []
 
     public init() {}
 
@@ -28,71 +29,38 @@ public struct WorkspaceLoader {
         return loader.load(from: source)
     }
 
-    /// Like `load(from:)`, but files whose fingerprint matches an earlier result are not read or
-    /// parsed: that result is used. The outcome is identical to a full load.
-    public static func load(from source: some WorkspaceSource, reusing reuse: ParseReuse) -> WorkspaceLoad {
-        var loader = WorkspaceLoader()
-        return loader.load(from: source, reusing: reuse)
-    }
-
     public mutating func load(from source: some WorkspaceSource) -> WorkspaceLoad {
-        load(from: source, reusing: nil)
-    }
-
-    private mutating func load(from source: some WorkspaceSource, reusing reuse: ParseReuse?) -> WorkspaceLoad {
-        Self.assemble(read(source, reusing: reuse), source: source)
-    }
-
-    /// The workspace from files read by `read(from:reusing:)`, decoding the records it reuses.
-    public static func assemble(_ files: Files, source: some WorkspaceSource) -> WorkspaceLoad {
-        var findings = files.findings
+        let policy = loadPolicy(source)
+        let team = loadTeam(source)
+        // accounts.yaml is the largest single file: it is parsed while the plans are.
+        let accountsTask = read(WorkspaceFile.accounts, source: source).map { bytes in
+            BackgroundTask { Self.accounts(bytes) }
+        }
+        let listing = planPaths(source)
+        let outcomes = Self.parsePlans(
+            listing.paths.map { PlanJob(path: $0.path, kind: $0.kind) }, source: source, finishing: { _, _ in })
+        var planFindings: [Finding] = []
         var plans: [PlanFacts] = []
-        plans.reserveCapacity(files.plans.count)
-        for plan in files.plans {
-            switch plan {
-            case .parsed(_, let loaded):
-                findings += loaded.findings
+        plans.reserveCapacity(outcomes.count)
+        // In path order, so findings come out as in a serial run.
+        for (job, outcome) in zip(listing.paths, outcomes) {
+            switch outcome {
+            case .missing:
+                continue
+            case .unreadable(let error):
+                findings.append(Self.finding(error))
+            case .parsed(let loaded, _):
+                present.insert(job.path)
+                planFindings += loaded.findings
                 if let facts = loaded.facts { plans.append(facts) }
-            case .record(let path, let record):
-                // A damaged record cannot happen past the cache's checksum; if it did, the plan would
-                // be missing from the rules, so it is read again.
-                guard case .plan(let facts, let recorded)? = record.result(path: path) else {
-                    let loaded = Self.parsePlan(path, source: source)
-                    findings += loaded.findings
-                    if let facts = loaded.facts { plans.append(facts) }
-                    continue
-                }
-                findings += recorded
-                if let facts { plans.append(facts) }
             }
         }
-        var accounts: [Account] = []
-        switch files.accounts {
-        case .listed(let list):
-            accounts = list.accounts
-            findings += list.findings
-        case .parsed(let load):
-            accounts = load.accounts
-            findings += load.findings
-        case .record(let record):
-            if case .accounts(let decoded, let recorded)? = record.result(path: WorkspaceFile.accounts) {
-                accounts = decoded
-                findings += recorded
-            } else {
-                let load = Self.accounts(try? source.read(WorkspaceFile.accounts))
-                accounts = load.accounts
-                findings += load.findings
-            }
-        case .missing:
-            break
-        }
+        let accounts = accountsTask?.wait() ?? AccountsLoad()
+        let all = findings + planFindings + accounts.findings
         let workspace = Workspace(
-            policy: files.policy, team: files.team, accounts: accounts, plans: plans, documents: files.documents,
-            presentFiles: files.present, unreadableFiles: unreadableFiles(findings))
-        var load = WorkspaceLoad(workspace: workspace, findings: findings)
-        load.parses = files.allRecords
-        load.reparsed = files.reparsed
-        return load
+            policy: policy, team: team, accounts: accounts.accounts, plans: plans, documents: documents,
+            presentFiles: present, unreadableFiles: Self.unreadableFiles(all))
+        return WorkspaceLoad(workspace: workspace, findings: all)
     }
 
     /// Rules whose finding about a whole file (not about one account in it) means the file, or a
@@ -111,13 +79,8 @@ public struct WorkspaceLoader {
         return files
     }
 
-    /// The facts of a plan file read and parsed on its own (the rare path for a damaged cache record).
-    static func facts(_ path: String, source: some WorkspaceSource) -> PlanFacts? {
-        parsePlan(path, source: source).facts
-    }
-
-    /// A plan file read and parsed on its own (the rare path for a damaged cache record).
-    private static func parsePlan(_ path: String, source: some WorkspaceSource) -> PlanInput.Loaded {
+    /// A plan file read and parsed on its own.
+    package static func parsePlan(_ path: String, source: some WorkspaceSource) -> PlanInput.Loaded {
         guard let kind = WorkspaceFile.planKind(of: path) else { return PlanInput.Loaded(facts: nil, findings: []) }
         do {
             guard let bytes = try source.read(path) else { return PlanInput.Loaded(facts: nil, findings: []) }
@@ -127,92 +90,13 @@ public struct WorkspaceLoader {
         }
     }
 
-    /// Every file of a workspace, read: policy and team parsed, each plan and accounts.yaml either
-    /// parsed now or, when its fingerprint matches, the earlier record (left encoded).
-    public struct Files {
-        public enum PlanFile {
-            // Boxed: a plan's facts are large, and the 10,000 `.record`s of a warm run need not each
-            // take their room.
-            indirect case parsed(String, PlanInput.Loaded)
-            case record(String, FileParse)
-        }
-
-        public enum AccountsFile {
-            /// Read entry by entry (unchanged entries of the earlier record reused).
-            case listed(AccountList)
-            /// Parsed as a whole (a file the entry scan is unsure of).
-            case parsed(AccountsLoad)
-            case record(FileParse)
-            case missing
-        }
-
-        public var policy: Policy
-        public var team: Team
-        /// What reading policy, team and the folders met (file records carry their own findings).
-        public var findings: [Finding]
-        public var documents: [String: YAMLNode]
-        public var present: Set<String>
-        /// In path order.
-        public var plans: [PlanFile]
-        public var accounts: AccountsFile
-        /// A record for every file with a fingerprint (reused or new), for the caller to keep; a new
-        /// accounts.yaml read entry by entry is in `newAccountList` instead (`allRecords` adds it).
-        public var records: [String: FileParse]
-        /// accounts.yaml read entry by entry now, with its fingerprint: its record is made only when
-        /// asked for (2 MB at 10,000 accounts, and most runs keep the cache file as it is).
-        public var newAccountList: (fingerprint: String, list: AccountList)?
-
-        /// `records` with the record of a new accounts.yaml.
-        public var allRecords: [String: FileParse] { Self.records(records, adding: newAccountList) }
-
-        static func records(_ records: [String: FileParse], adding list: (fingerprint: String, list: AccountList)?)
-            -> [String: FileParse]
-        {
-            guard let list else { return records }
-            var all = records
-            all[WorkspaceFile.accounts] = FileParse(fingerprint: list.fingerprint, accountList: list.list)
-            return all
-        }
-        /// How many of those were parsed now rather than reused.
-        public var reparsed: Int
-        /// How many accounts.yaml entries were parsed now (the others were reused).
-        public var reparsedEntries: Int
-        /// False when a folder could not be listed (the file set is then not fully known).
-        public var listedEverything: Bool
-    }
-
-    /// Reads every file, reusing earlier records where the content is unchanged.
-    public static func read(from source: some WorkspaceSource, reusing reuse: ParseReuse?) -> Files {
-        var loader = WorkspaceLoader()
-        return loader.read(source, reusing: reuse)
-    }
-
-    private mutating func read(_ source: some WorkspaceSource, reusing reuse: ParseReuse?) -> Files {
-        let policy = loadPolicy(source)
-        let team = loadTeam(source)
-        var records: [String: FileParse] = [:]
-        var reparsed = 0
-        var reparsedEntries = 0
-        var listedEverything = true
-        // accounts.yaml is the largest single file: it is parsed while the plans are.
-        var accountsRecord: FileParse?
-        var accountsTask: BackgroundTask<(AccountsRead, FileParse?)>?
-        var newAccountList: (fingerprint: String, list: AccountList)?
-        let earlierAccounts = reuse?.previous[WorkspaceFile.accounts]
-        if let now = reuse?.fingerprints[WorkspaceFile.accounts], let earlierAccounts, earlierAccounts.fingerprint == now {
-            present.insert(WorkspaceFile.accounts)
-            accountsRecord = earlierAccounts
-        } else if let accountsBytes = read(WorkspaceFile.accounts, source: source) {
-            let fingerprint = reuse?.fingerprints[WorkspaceFile.accounts]
-            accountsTask = BackgroundTask {
-                let read = Self.accounts(accountsBytes, earlier: earlierAccounts)
-                // Its record is encoded there too, rather than here once the plans are done.
-                // The record of a list read entry by entry is made only when asked for.
-                guard let fingerprint, case .whole(let load) = read else { return (read, nil) }
-                return (read, FileParse(fingerprint: fingerprint, result: .accounts(load.accounts, load.findings)))
-            }
-        }
+    /// Every plan file of the plan folders, by kind (`Plan.Kind.allCases` order), then by path;
+    /// `listedEverything` is false when a folder could not be listed (the finding says why).
+    package mutating func planPaths(_ source: some WorkspaceSource)
+        -> (paths: [(path: String, kind: Plan.Kind)], listedEverything: Bool)
+    {
         var paths: [(path: String, kind: Plan.Kind)] = []
+        var listedEverything = true
         for kind in Plan.Kind.allCases {
             let folderPaths: [String]
             do {
@@ -224,82 +108,7 @@ public struct WorkspaceLoader {
             }
             for path in folderPaths.sorted() where WorkspaceFile.hasPlanExtension(path) { paths.append((path, kind)) }
         }
-        records.reserveCapacity(reuse == nil ? 0 : paths.count + 1)
-        // Per plan, in path order: its earlier record, or nil for the next of `jobs` (those parsed now).
-        // Plans are looked up in path order, the order of the fingerprints and records: each is
-        // found at once.
-        var cursor = ParseReuse.Cursor()
-        var slots: [PlanSlot] = []
-        slots.reserveCapacity(paths.count)
-        var jobs: [PlanJob] = []
-        for (path, kind) in paths {
-            if let earlier = reuse?.unchanged(path, cursor: &cursor) {
-                slots.append(PlanSlot(path: path, record: earlier))
-                continue
-            }
-            slots.append(PlanSlot(path: path, record: nil))
-            jobs.append(PlanJob(path: path, kind: kind, fingerprint: reuse?.fingerprints[path]))
-        }
-        var outcomes = Self.run(jobs, source: source)
-        var next = 0
-        var plans: [Files.PlanFile] = []
-        plans.reserveCapacity(paths.count)
-        present.reserveCapacity(present.count + paths.count)
-        // Results are taken in path order, so findings come out as in a serial run.
-        for slot in slots {
-            if let record = slot.record {
-                present.insert(slot.path)
-                records[slot.path] = record
-                plans.append(.record(slot.path, record))
-                continue
-            }
-            guard next < outcomes.count else { break }
-            // Taken out of the list (swapped with a place holder) rather than copied.
-            var outcome = PlanJob.Outcome.missing
-            swap(&outcome, &outcomes[next])
-            next += 1
-            switch consume outcome {
-            case .missing:
-                continue
-            case .unreadable(let error):
-                findings.append(Self.finding(error))
-            case .parsed(let loaded, let record):
-                present.insert(slot.path)
-                if reuse != nil {
-                    reparsed += 1
-                    if let record { records[slot.path] = record }
-                }
-                plans.append(.parsed(slot.path, loaded))
-            }
-        }
-        let accounts: Files.AccountsFile
-        if let accountsRecord {
-            records[WorkspaceFile.accounts] = accountsRecord
-            accounts = .record(accountsRecord)
-        } else if let accountsTask {
-            let (read, record) = accountsTask.wait()
-            if let record {
-                reparsed += 1
-                records[WorkspaceFile.accounts] = record
-            }
-            switch read {
-            case .listed(let list):
-                reparsedEntries = list.parsedCount
-                accounts = .listed(list)
-                if let fingerprint = reuse?.fingerprints[WorkspaceFile.accounts] {
-                    reparsed += 1
-                    newAccountList = (fingerprint, list)
-                }
-            case .whole(let load):
-                accounts = .parsed(load)
-            }
-        } else {
-            accounts = .missing
-        }
-        return Files(
-            policy: policy, team: team, findings: findings, documents: documents, present: present, plans: plans,
-            accounts: accounts, records: records, newAccountList: newAccountList, reparsed: reparsed,
-            reparsedEntries: reparsedEntries, listedEverything: listedEverything)
+        return (paths, listedEverything)
     }
 
     /// Reads and parses plans on all cores, giving one outcome per job, in order.
@@ -309,40 +118,60 @@ public struct WorkspaceLoader {
     /// sources (a libgit2 repository) are read here, one batch at a time so memory stays bounded,
     /// while the pure work (decoding, YAML, Markdown, the plan's own checks, its record) runs on
     /// all cores.
-    private static func run(_ jobs: [PlanJob], source: some WorkspaceSource) -> [PlanJob.Outcome] {
-        if let concurrent = source as? any ConcurrentWorkspaceSource {
-            return Parallel.map(jobs, chunkSize: planChunkSize) { $0.run(reading: concurrent) }
+    ///
+    /// `finish` runs on the worker right after a plan is parsed, with the job's position and what
+    /// parsing gave (the cache layer encodes the plan's record there); its result comes with the
+    /// outcome.
+    package static func parsePlans<Extra: Sendable>(
+        _ jobs: [PlanJob], source: some WorkspaceSource,
+        finishing finish: @escaping @Sendable (Int, PlanInput.Loaded) -> Extra
+    ) -> [PlanOutcome<Extra>] {
+        @Sendable func parse(_ position: Int, _ bytes: [UInt8]) -> PlanOutcome<Extra> {
+            let job = jobs[position]
+            let loaded = PlanInput.load(PlanInput(path: job.path, kind: job.kind, bytes: bytes))
+            return .parsed(loaded, finish(position, loaded))
         }
-        var outcomes: [PlanJob.Outcome] = []
+        @Sendable func readAndParse(_ position: Int, from source: any ConcurrentWorkspaceSource) -> PlanOutcome<Extra> {
+            do {
+                guard let bytes = try source.read(jobs[position].path) else { return .missing }
+                return parse(position, bytes)
+            } catch {
+                return .unreadable(error)
+            }
+        }
+        if let concurrent = source as? any ConcurrentWorkspaceSource {
+            return Parallel.map(Array(jobs.indices), chunkSize: planChunkSize) { readAndParse($0, from: concurrent) }
+        }
+        var outcomes: [PlanOutcome<Extra>] = []
         outcomes.reserveCapacity(jobs.count)
         var start = 0
         while start < jobs.count {
-            let batch = jobs[start..<min(start + Self.planBatchSize, jobs.count)]
-            start = batch.endIndex
-            var read: [(job: PlanJob, bytes: [UInt8])] = []
+            let batch = start..<min(start + Self.planBatchSize, jobs.count)
+            start = batch.upperBound
+            var read: [(position: Int, bytes: [UInt8])] = []
             read.reserveCapacity(batch.count)
             // Where each job's outcome comes from: its place in `read`, or the outcome itself.
-            var order: [PlanJob.Outcome?] = []
+            var order: [PlanOutcome<Extra>?] = []
             order.reserveCapacity(batch.count)
-            for job in batch {
+            for position in batch {
                 do {
-                    guard let bytes = try source.read(job.path) else {
+                    guard let bytes = try source.read(jobs[position].path) else {
                         order.append(.missing)
                         continue
                     }
-                    read.append((job, bytes))
+                    read.append((position, bytes))
                     order.append(nil)
                 } catch {
                     order.append(.unreadable(error))
                 }
             }
-            var parsed = Parallel.map(read, chunkSize: planChunkSize) { $0.job.run($0.bytes) }
+            var parsed = Parallel.map(read, chunkSize: planChunkSize) { parse($0.position, $0.bytes) }
             var next = 0
             for outcome in order {
                 if let outcome {
                     outcomes.append(outcome)
                 } else if next < parsed.count {
-                    var taken = PlanJob.Outcome.missing
+                    var taken = PlanOutcome<Extra>.missing
                     swap(&taken, &parsed[next])
                     outcomes.append(taken)
                     next += 1
@@ -358,14 +187,6 @@ public struct WorkspaceLoader {
     /// Plans a worker takes at a time: small enough that the cores finish together.
     static let planChunkSize = 16
 
-    /// A plan of a batch: its path and its earlier record, or nil to take the next freshly parsed
-    /// one. (A struct, not a tuple: tuples holding a `FileParse` are copied through the runtime's
-    /// generic value witnesses, which cost more than the rest of a reused plan's work.)
-    private struct PlanSlot {
-        var path: String
-        var record: FileParse?
-    }
-
     // MARK: - Files
 
     /// Reads a file as text, reporting why it cannot be read. Nil when missing or unusable.
@@ -375,7 +196,7 @@ public struct WorkspaceLoader {
     }
 
     /// A file's bytes; nil when it is missing or cannot be read (then with a finding).
-    private mutating func read(_ path: String, source: some WorkspaceSource) -> [UInt8]? {
+    package mutating func read(_ path: String, source: some WorkspaceSource) -> [UInt8]? {
         let bytes: [UInt8]?
         do {
             bytes = try source.read(path)
@@ -388,7 +209,7 @@ public struct WorkspaceLoader {
     }
 
     /// A file's bytes as text, or nil with the reason among `findings`.
-    static func text(_ bytes: [UInt8], path: String, limit: Int, findings: inout [Finding]) -> TextLines? {
+    package static func text(_ bytes: [UInt8], path: String, limit: Int, findings: inout [Finding]) -> TextLines? {
         if bytes.count > limit {
             findings.append(Self.finding(SourceError(path: path, reason: .tooLarge(bytes: bytes.count, limit: limit))))
             return nil
@@ -414,7 +235,7 @@ public struct WorkspaceLoader {
             error.message, fix: error.fix)
     }
 
-    static func finding(_ error: SourceError) -> Finding {
+    package static func finding(_ error: SourceError) -> Finding {
         let rule: String
         switch error.reason {
         case .symbolicLink: rule = "file-symlink"
@@ -452,7 +273,7 @@ public struct WorkspaceLoader {
 
     // MARK: - abmsync.yaml
 
-    private mutating func loadPolicy(_ source: some WorkspaceSource) -> Policy {
+    package mutating func loadPolicy(_ source: some WorkspaceSource) -> Policy {
         let path = WorkspaceFile.policy
         guard let lines = text(path, source: source, limit: WorkspaceFile.maxPlanBytes) else {
             return Policy.defaults
@@ -471,7 +292,7 @@ public struct WorkspaceLoader {
         return loader.loadTeam(source)
     }
 
-    private mutating func loadTeam(_ source: some WorkspaceSource) -> Team {
+    package mutating func loadTeam(_ source: some WorkspaceSource) -> Team {
         let path = WorkspaceFile.team
         guard let lines = text(path, source: source, limit: WorkspaceFile.maxListBytes) else { return Team(people: []) }
         guard let root = parseYAML(lines, path: path) else {
@@ -487,23 +308,28 @@ public struct WorkspaceLoader {
 
     /// accounts.yaml parsed; pure, so it can run alongside the plans.
     public struct AccountsLoad: Sendable {
-        var accounts: [Account] = []
-        var findings: [Finding] = []
+        package var accounts: [Account] = []
+        package var findings: [Finding] = []
+
+        package init() {}
     }
 
-    enum AccountsRead: Sendable {
-        case listed(AccountList)
-        case whole(AccountsLoad)
+    /// One accounts.yaml entry (its text from its key line, `lineOffset` lines into the file) read
+    /// alone, as the whole-file parse reads it: its account (nil when unusable) and findings; nil
+    /// when the text is not exactly one YAML entry.
+    package static func accountEntry(_ text: UnsafeBufferPointer<UInt8>, lineOffset: Int)
+        -> (account: Account?, findings: [Finding])?
+    {
+        guard let root = try? YAMLParser.parse(utf8: text, lineOffset: lineOffset), let entries = root.entries,
+            entries.count == 1
+        else { return nil }
+        var reader = FieldReader(file: WorkspaceFile.accounts)
+        let account = reader.account(entries[0])
+        return (account, reader.findings)
     }
 
-    /// accounts.yaml read entry by entry, reusing the entries of the `earlier` record whose text is
-    /// unchanged, or parsed whole when the entry scan is unsure of it.
-    static func accounts(_ bytes: [UInt8], earlier: FileParse?) -> AccountsRead {
-        if let list = AccountList.read(bytes, previous: earlier?.accountList()) { return .listed(list) }
-        return .whole(accounts(bytes))
-    }
-
-    static func accounts(_ bytes: [UInt8]?) -> AccountsLoad {
+    /// accounts.yaml parsed as a whole.
+    package static func accounts(_ bytes: [UInt8]?) -> AccountsLoad {
         let path = WorkspaceFile.accounts
         var load = AccountsLoad()
         guard let bytes, let lines = text(bytes, path: path, limit: WorkspaceFile.maxListBytes, findings: &load.findings)
@@ -539,32 +365,24 @@ public struct WorkspaceLoader {
 /// plans are read by the workers that parse them. A libgit2 repository is not one.
 public protocol ConcurrentWorkspaceSource: WorkspaceSource, Sendable {}
 
-/// A plan file to read and parse, with the fingerprint its record is kept under (if any).
-private struct PlanJob: Sendable {
-    var path: String
-    var kind: Plan.Kind
-    var fingerprint: String?
+/// A plan file to read and parse.
+package struct PlanJob: Sendable {
+    package var path: String
+    package var kind: Plan.Kind
 
-    enum Outcome: Sendable {
-        /// The file is gone (listed, then removed).
-        case missing
-        case unreadable(SourceError)
-        case parsed(PlanInput.Loaded, FileParse?)
+    package init(path: String, kind: Plan.Kind) {
+        self.path = path
+        self.kind = kind
     }
+}
 
-    func run(reading source: any ConcurrentWorkspaceSource) -> Outcome {
-        do {
-            guard let bytes = try source.read(path) else { return .missing }
-            return run(bytes)
-        } catch {
-            return .unreadable(error)
-        }
-    }
-
-    func run(_ bytes: [UInt8]) -> Outcome {
-        let loaded = PlanInput.load(PlanInput(path: path, kind: kind, bytes: bytes))
-        return .parsed(loaded, fingerprint.map { FileParse(fingerprint: $0, result: .plan(loaded.facts, loaded.findings)) })
-    }
+/// What became of a `PlanJob`.
+package enum PlanOutcome<Extra: Sendable>: Sendable {
+    /// The file is gone (listed, then removed).
+    case missing
+    case unreadable(SourceError)
+    /// Parsed, with what the caller made of it on the worker.
+    case parsed(PlanInput.Loaded, Extra)
 }
 
 /// One plan file's bytes, read and waiting to be parsed.
@@ -578,6 +396,11 @@ public struct PlanInput: Sendable {
     public struct Loaded: Sendable {
         public var facts: PlanFacts?
         public var findings: [Finding]
+
+        package init(facts: PlanFacts?, findings: [Finding]) {
+            self.facts = facts
+            self.findings = findings
+        }
     }
 
     /// Parses the plan and runs its own checks. Pure: safe to run for many plans at once.

@@ -1,3 +1,4 @@
+import ABMCache
 import ABMCore
 import Foundation
 

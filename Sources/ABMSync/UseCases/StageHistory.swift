@@ -49,12 +49,14 @@ enum StageHistory {
     }
 
     /// The last stage change of each account in the history of `head`, from the kept answer when
-    /// it is for `head` or one of its ancestors.
+    /// it is for `head` or one of its ancestors (never with `ABMSYNC_NO_CACHE=1`: then the whole
+    /// history is read and nothing is kept).
     static func committed(in git: Repository, head: ObjectID) -> [String: PlanDate] {
         let path = cachePath(git.gitDirectory)
+        let useCache = !ValidateUseCase.cacheDisabled
         var changes: [String: PlanDate] = [:]
         var hiding: [ObjectID] = []
-        if let kept = read(path) {
+        if useCache, let kept = read(path) {
             if kept.head == head { return kept.changes }
             if (try? git.mergeBase(kept.head, head)) == kept.head {
                 changes = kept.changes
@@ -79,7 +81,7 @@ enum StageHistory {
             let day = Self.day(of: commit.committer)
             for id in changed ?? [] where changes[id].map({ $0 < day }) ?? true && Self.keepable(id) { changes[id] = day }
         }
-        write(Kept(head: head, changes: changes), to: path)
+        if useCache { write(Kept(head: head, changes: changes), to: path) }
         return changes
     }
 

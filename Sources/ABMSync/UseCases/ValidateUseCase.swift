@@ -1,3 +1,4 @@
+import ABMCache
 import ABMCore
 import Foundation
 import GitKit
@@ -34,7 +35,7 @@ public enum ValidateUseCase {
             }
             let repository = try PlanRepository.locate(from: path)
             let source = WorkingTreeSource(root: repository.root).listingPlanFolders()
-            let outcome = cachedOutcome(
+            let outcome = validated(
                 source, fingerprints: source.fingerprints(), cachePath: ParseCacheStore.path(
                     gitDirectory: repository.git.gitDirectory, workingTree: true), today: today,
                 lastStageChange: stageHistory(repository.git, source: source, blob: nil, today: today))
@@ -46,7 +47,7 @@ public enum ValidateUseCase {
                 var index: Index?
                 if case .index(let file) = scope { index = try repository.git.index(file: file) }
                 let source = try StagedSource(repository: repository.git, index: index)
-                let outcome = cachedOutcome(
+                let outcome = validated(
                     source, fingerprints: source.fingerprints,
                     cachePath: ParseCacheStore.path(gitDirectory: repository.git.gitDirectory), today: today,
                     lastStageChange: stageHistory(
@@ -62,7 +63,7 @@ public enum ValidateUseCase {
             do {
                 let commit = try repository.git.resolveCommit(revision)
                 let source = try CommitSource(repository: repository.git, commit: commit)
-                let outcome = cachedOutcome(
+                let outcome = validated(
                     source, fingerprints: source.fingerprints,
                     cachePath: ParseCacheStore.path(gitDirectory: repository.git.gitDirectory), today: today,
                     lastStageChange: StageHistory.lastChanges(in: repository.git, head: commit, snapshot: .commit, today: today))
@@ -72,6 +73,21 @@ public enum ValidateUseCase {
                 throw .git(error, hint: error.code == .notFound ? "check the revision name with 'git log --oneline'" : nil)
             }
         }
+    }
+
+    /// `source`'s report through the cache at `cachePath` (the run's outcome with it, to keep until
+    /// exit), or by the plain path when `ABMSYNC_NO_CACHE=1`.
+    private static func validated(
+        _ source: some WorkspaceSource, fingerprints: @autoclosure () -> FileFingerprints, cachePath: String,
+        today: PlanDate, lastStageChange: [String: PlanDate], keepNewAccountList: @autoclosure () -> Bool = true
+    ) -> (report: ValidationReport, outcome: IncrementalValidation.Outcome?) {
+        if cacheDisabled {
+            return (report(for: WorkspaceLoader.load(from: source), today: today, lastStageChange: lastStageChange), nil)
+        }
+        let outcome = cachedOutcome(
+            source, fingerprints: fingerprints(), cachePath: cachePath, today: today, lastStageChange: lastStageChange,
+            keepNewAccountList: keepNewAccountList())
+        return (outcome.report, outcome)
     }
 
     /// When each account's stage last changed, for files not committed yet (`source`) on top of HEAD.
@@ -85,7 +101,7 @@ public enum ValidateUseCase {
 
     /// A snapshot's report (the index or a commit), redoing only what changed since the last run:
     /// files whose blob is unchanged are not read, and the cross-file rules run only when one of
-    /// their inputs changed (`CachedValidation`). Same findings as a full run; the cache is updated
+    /// their inputs changed (`IncrementalValidation`, module ABMCache). Same findings as a full run; the cache is updated
     /// when anything was redone.
     public static func cachedReport(
         _ source: some WorkspaceSource, fingerprints: FileFingerprints, gitDirectory: String, today: PlanDate,
@@ -100,8 +116,10 @@ public enum ValidateUseCase {
         _ source: some WorkspaceSource, fingerprints: FileFingerprints, cachePath: String, today: PlanDate,
         lastStageChange: [String: PlanDate] = [:]
     ) -> ValidationReport {
-        cachedOutcome(source, fingerprints: fingerprints, cachePath: cachePath, today: today, lastStageChange: lastStageChange)
-            .report
+        if cacheDisabled { return report(for: WorkspaceLoader.load(from: source), today: today, lastStageChange: lastStageChange) }
+        return cachedOutcome(
+            source, fingerprints: fingerprints, cachePath: cachePath, today: today, lastStageChange: lastStageChange
+        ).report
     }
 
     /// True when the staged accounts.yaml is the one HEAD has: a state that stays. A staged one that
@@ -114,38 +132,20 @@ public enum ValidateUseCase {
         return entry.id.hex == staged
     }
 
-    /// `cachedReport` with what it reused and redid.
-    ///
-    /// - Parameter keepNewAccountList: false when accounts.yaml may still change before it stays (the
-    ///   index of a commit not yet made): a new account list is then not written to the cache on
-    ///   its own account (the next run compares it with the cached one again, a few milliseconds).
+    /// `cachedReport` with what it reused and redid (`IncrementalValidation.run`, the cache at
+    /// `cachePath`).
     static func cachedOutcome(
         _ source: some WorkspaceSource, fingerprints: FileFingerprints, cachePath: String, today: PlanDate,
         lastStageChange: [String: PlanDate] = [:], keepNewAccountList: Bool = true
-    ) -> CachedValidation.Outcome {
-        let previous = ParseCacheStore.read(cachePath)
-        let outcome = CachedValidation.run(
-            source, reusing: ParseReuse(fingerprints: fingerprints, previous: previous.parses), memo: previous.memo,
-            validator: Validator(today: today, lastStageChange: lastStageChange))
-        // Rewriting the whole cache costs more than redoing a little work: a run that re-read a
-        // handful of changed files or accounts.yaml entries and re-checked a handful of accounts and
-        // plans leaves it as it is (the next run redoes those, with the same result, against the
-        // same records and memo). A first run, a run that checked across all accounts again, a new
-        // accounts.yaml once it stays (every later run would compare it with the old one again) or
-        // much redone work is always kept.
-        let redone = outcome.reparsed + outcome.reparsedEntries + outcome.unitsRun
-        let firstMemo = outcome.memo != nil && previous.memo == nil
-        let ranAcross = outcome.ranAcross && outcome.memo != nil
-        if firstMemo || ranAcross || (outcome.rereadAccounts && keepNewAccountList) || redone > rewriteAfterRedoing
-            || (outcome.reparsed > 0 && previous.parses.isEmpty)
-        {
-            ParseCacheStore.write(outcome.records, memo: outcome.memo, to: cachePath)
-        }
-        return outcome
+    ) -> IncrementalValidation.Outcome {
+        IncrementalValidation.run(
+            source, fingerprints: fingerprints, store: ParseCacheStore(path: cachePath),
+            validator: Validator(today: today, lastStageChange: lastStageChange), keepNewAccountList: keepNewAccountList)
     }
 
-    /// How many files, entries and units a run may redo before it rewrites the cache.
-    static let rewriteAfterRedoing = 32
+    /// True when `ABMSYNC_NO_CACHE=1`: every validation takes the plain path (every file read and
+    /// parsed, every rule run, no cache read or written), which gives the same report.
+    static var cacheDisabled: Bool { ProcessInfo.processInfo.environment["ABMSYNC_NO_CACHE"] == "1" }
 
     /// Every finding for a loaded workspace: what the loader met, then the rules.
     public static func report(for load: WorkspaceLoad, today: PlanDate, lastStageChange: [String: PlanDate] = [:])

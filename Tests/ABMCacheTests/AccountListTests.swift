@@ -1,3 +1,4 @@
+@testable import ABMCache
 @testable import ABMCore
 import Foundation
 import PropertyBased

@@ -1,5 +1,6 @@
 import Testing
 
+@testable import ABMCache
 @testable import ABMCore
 
 /// The parse cache's records are looked up in the cache's bytes (`ParseRecords`) and the files'
@@ -23,7 +24,7 @@ import Testing
     /// The records a run makes for `files`.
     static func records() -> [String: FileParse] {
         let fingerprints = files.mapValues { "fp-\(StableHash.digest(of: Array($0.utf8)))" }
-        return WorkspaceLoader.read(
+        return RecordedFiles.read(
             from: MemorySource(files), reusing: ParseReuse(fingerprints: fingerprints, previous: [:])
         ).allRecords
     }

@@ -1,3 +1,5 @@
+import ABMCore
+
 /// What each file's content is now, for the files whose content is known without reading them: a
 /// blob id from git, stat data from the working tree. A fingerprint is any text the source chooses;
 /// equal text, equal content.

@@ -1,3 +1,5 @@
+import ABMCore
+
 /// What the rules that look across files found last time, and the inputs they found it for.
 public struct ValidationMemo: Sendable, Equatable {
     /// A digest of every input of the cross-file rules: policy, team, accounts, each plan's facts,
@@ -68,11 +70,11 @@ public struct ValidationUnits: Sendable, Equatable {
 /// memo, moved with their entry when lines were added or removed above it. When nothing any rule
 /// reads changed (an edit inside a plan's text), no rule runs at all: the early cut-off of
 /// incremental build systems.
-public enum CachedValidation {
+public enum IncrementalValidation {
     public struct Outcome: Sendable {
         public var report: ValidationReport
         /// A record for every file with a fingerprint, to keep for the next run.
-        public var records: [String: FileParse] { WorkspaceLoader.Files.records(fileRecords, adding: newAccountList) }
+        public var records: [String: FileParse] { RecordedFiles.records(fileRecords, adding: newAccountList) }
         let fileRecords: [String: FileParse]
         let newAccountList: (fingerprint: String, list: AccountList)?
         /// The memo to keep for the next run (nil when the inputs could not be pinned down).
@@ -91,10 +93,48 @@ public enum CachedValidation {
         public var ranAcross: Bool
     }
 
+    /// The door to the speed layer: `source`'s report, with the findings `WorkspaceLoader.load` and
+    /// `Validator` give, redoing only what changed since the run that filled `store`. Files whose
+    /// fingerprint is unchanged are not read, and the cross-file rules run only for the units whose
+    /// inputs changed. The cache in `store` is rewritten when the run redid enough to be worth it.
+    ///
+    /// - Parameter keepNewAccountList: false when accounts.yaml may still change before it stays (the
+    ///   index of a commit not yet made): a new account list is then not written to the cache on
+    ///   its own account (the next run compares it with the cached one again, a few milliseconds).
+    public static func run(
+        _ source: some WorkspaceSource, fingerprints: FileFingerprints, store: some RecordStore, validator: Validator,
+        keepNewAccountList: Bool = true
+    ) -> Outcome {
+        let previous = CacheFile.decode(store.load())
+        let outcome = run(
+            source, reusing: ParseReuse(fingerprints: fingerprints, previous: previous.parses), memo: previous.memo,
+            validator: validator)
+        // Rewriting the whole cache costs more than redoing a little work: a run that re-read a
+        // handful of changed files or accounts.yaml entries and re-checked a handful of accounts and
+        // plans leaves it as it is (the next run redoes those, with the same result, against the
+        // same records and memo). A first run, a run that checked across all accounts again, a new
+        // accounts.yaml once it stays (every later run would compare it with the old one again) or
+        // much redone work is always kept.
+        let redone = outcome.reparsed + outcome.reparsedEntries + outcome.unitsRun
+        let firstMemo = outcome.memo != nil && previous.memo == nil
+        let ranAcross = outcome.ranAcross && outcome.memo != nil
+        if firstMemo || ranAcross || (outcome.rereadAccounts && keepNewAccountList) || redone > rewriteAfterRedoing
+            || (outcome.reparsed > 0 && previous.parses.isEmpty)
+        {
+            CacheFile.write(outcome.records, memo: outcome.memo, to: store)
+        }
+        return outcome
+    }
+
+    /// How many files, entries and units a run may redo before it rewrites the cache.
+    static let rewriteAfterRedoing = 32
+
+    /// One run against earlier records and memo (what `run(_:fingerprints:store:validator:)` read
+    /// from its store).
     public static func run(
         _ source: some WorkspaceSource, reusing reuse: ParseReuse, memo: ValidationMemo?, validator: Validator
     ) -> Outcome {
-        let files = WorkspaceLoader.read(from: source, reusing: reuse)
+        let files = RecordedFiles.read(from: source, reusing: reuse)
         var fileFindings = files.findings
         for plan in files.plans {
             switch plan {
@@ -156,7 +196,7 @@ public enum CachedValidation {
             unitsRun: cross.unitsRun, ranAcross: cross.ranAcross)
     }
 
-    private static func reusedAccounts(_ files: WorkspaceLoader.Files) -> Bool {
+    private static func reusedAccounts(_ files: RecordedFiles) -> Bool {
         if case .record = files.accounts { return true }
         return false
     }
@@ -185,9 +225,9 @@ public enum CachedValidation {
 
     /// Every unit run. With `list`, findings are tagged with their unit for the next run.
     private static func runAll(
-        _ files: WorkspaceLoader.Files, source: some WorkspaceSource, list: AccountList?, validator: Validator
+        _ files: RecordedFiles, source: some WorkspaceSource, list: AccountList?, validator: Validator
     ) -> Cross {
-        let workspace = WorkspaceLoader.assemble(files, source: source).workspace
+        let workspace = files.assemble(source: source).workspace
         let found = validator.check(workspace, units: .all)
         var cross = Cross(findings: [], names: [:], owners: list == nil ? nil : [])
         cross.unitsRun = workspace.accounts.count + workspace.plans.count
@@ -206,7 +246,7 @@ public enum CachedValidation {
     /// Runs only the units whose inputs differ from `earlier`'s; takes the others' findings from
     /// the memo, moved with their accounts.yaml entry.
     private static func rerun(
-        _ files: WorkspaceLoader.Files, source: some WorkspaceSource, list: AccountList, units: ValidationUnits,
+        _ files: RecordedFiles, source: some WorkspaceSource, list: AccountList, units: ValidationUnits,
         memo: ValidationMemo, earlier: ValidationUnits, unreadable: Set<String>, validator: Validator
     ) -> Cross {
         // Entries the memo's findings point into: how far each moved.
@@ -362,12 +402,12 @@ public enum CachedValidation {
     /// Plan facts by path, decoded from their records only when asked for. Plans are found by
     /// binary search: `files.plans` lists them by kind (`Plan.Kind.allCases` order), then by file name.
     private struct PlanLookup {
-        let files: WorkspaceLoader.Files
+        let files: RecordedFiles
         let read: (String) -> PlanFacts?
 
-        init(_ files: WorkspaceLoader.Files, source: some WorkspaceSource) {
+        init(_ files: RecordedFiles, source: some WorkspaceSource) {
             self.files = files
-            read = { path in WorkspaceLoader.facts(path, source: source) }
+            read = { path in RecordedFiles.facts(path, source: source) }
         }
 
         private static func order(_ path: String) -> (kind: Int, name: Substring)? {
@@ -377,7 +417,7 @@ public enum CachedValidation {
             return (index, path.dropFirst(kind.folder.count + 1))
         }
 
-        private static func path(_ plan: WorkspaceLoader.Files.PlanFile) -> String {
+        private static func path(_ plan: RecordedFiles.PlanFile) -> String {
             switch plan {
             case .parsed(let path, _), .record(let path, _): return path
             }
@@ -419,7 +459,7 @@ public enum CachedValidation {
     }
 
     /// The accounts with ids in `ids`, decoding only those entries when the list has them.
-    private static func accounts(_ ids: Set<String>, files: WorkspaceLoader.Files, list: AccountList?) -> [Account] {
+    private static func accounts(_ ids: Set<String>, files: RecordedFiles, list: AccountList?) -> [Account] {
         if let list {
             return list.entries.indices.filter { ids.contains(list.entries[$0].key) }.compactMap { list.account(at: $0) }
         }
@@ -436,7 +476,7 @@ public enum CachedValidation {
     }
 
     /// The units of this run and their inputs, or nil when some input has no fingerprint.
-    static func units(of files: WorkspaceLoader.Files, list: AccountList, fingerprints: FileFingerprints, validator: Validator)
+    static func units(of files: RecordedFiles, list: AccountList, fingerprints: FileFingerprints, validator: Validator)
         -> ValidationUnits?
     {
         guard var shared = sharedInputs(of: files, fingerprints: fingerprints, validator: validator) else { return nil }
@@ -498,7 +538,7 @@ public enum CachedValidation {
 
     /// The digest of every input of the cross-file rules, or nil when some input has no fingerprint
     /// (then the rules always run).
-    static func signature(of files: WorkspaceLoader.Files, fingerprints: FileFingerprints, validator: Validator)
+    static func signature(of files: RecordedFiles, fingerprints: FileFingerprints, validator: Validator)
         -> UInt64?
     {
         guard var hash = sharedInputs(of: files, fingerprints: fingerprints, validator: validator) else { return nil }
@@ -534,7 +574,7 @@ public enum CachedValidation {
 
     /// What every check may read besides the plans and accounts: policy, team and the date (the
     /// stage history is read per account: it is an input of each account's unit); nil when some input has no fingerprint or a folder could not be listed.
-    private static func sharedInputs(of files: WorkspaceLoader.Files, fingerprints: FileFingerprints, validator: Validator)
+    private static func sharedInputs(of files: RecordedFiles, fingerprints: FileFingerprints, validator: Validator)
         -> StableHash?
     {
         guard files.listedEverything else { return nil }

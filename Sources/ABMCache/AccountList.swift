@@ -1,3 +1,5 @@
+import ABMCore
+
 /// accounts.yaml read entry by entry, so that after an edit only the entries whose text changed are
 /// parsed again, and the rules can tell which accounts changed.
 ///
@@ -330,20 +332,12 @@ public struct AccountList: Sendable {
 
     /// One entry parsed alone, as the whole-file parse reads it.
     private static func parse(_ text: ArraySlice<UInt8>, lineOffset: Int) -> Parsed? {
-        let root: YAMLNode?
-        do {
-            root = try text.withUnsafeBufferPointer { buffer throws(YAMLParseError) in
-                try YAMLParser.parse(utf8: buffer, lineOffset: lineOffset)
-            }
-        } catch {
-            return nil
-        }
-        guard let entries = root?.entries, entries.count == 1 else { return nil }
-        var reader = FieldReader(file: WorkspaceFile.accounts)
-        let account = reader.account(entries[0])
+        guard let (account, findings) = text.withUnsafeBufferPointer({
+            WorkspaceLoader.accountEntry($0, lineOffset: lineOffset)
+        }) else { return nil }
         var writer = ByteWriter()
         writer.lineBase = lineOffset
-        writer.findings(reader.findings, path: WorkspaceFile.accounts)
+        writer.findings(findings, path: WorkspaceFile.accounts)
         if let account {
             writer.byte(1)
             writer.account(account)
@@ -351,7 +345,7 @@ public struct AccountList: Sendable {
             writer.byte(0)
         }
         return Parsed(
-            account: account, findings: reader.findings, rowDigest: AccountRow.digest(of: account, lineOffset: lineOffset),
+            account: account, findings: findings, rowDigest: AccountRow.digest(of: account, lineOffset: lineOffset),
             blob: writer.bytes[...])
     }
 

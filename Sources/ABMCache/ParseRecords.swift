@@ -4,6 +4,8 @@
     internal import Darwin
 #endif
 
+import ABMCore
+
 /// Read-only bytes that whoever holds them keeps alive: a file mapped into memory (the parse
 /// cache) or a copy. They are never written, so any number of readers may share them.
 public final class ByteStore: @unchecked Sendable {

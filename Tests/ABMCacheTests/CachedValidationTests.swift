@@ -2,9 +2,10 @@ import PropertyBased
 import Foundation
 import Testing
 
+@testable import ABMCache
 @testable import ABMCore
 
-/// `CachedValidation` must give exactly the findings of a full run, whatever changed since the run
+/// `IncrementalValidation` must give exactly the findings of a full run, whatever changed since the run
 /// whose records and memo it reuses; and it must reuse the memo only when the cross-file inputs
 /// are the same.
 @Suite struct CachedValidationTests {
@@ -58,7 +59,7 @@ import Testing
     func step(_ files: [String: String], _ state: inout State, today: PlanDate? = nil, _ comment: Comment) -> Bool {
         let source = MemorySource(files)
         let validator = Validator(today: today ?? self.today)
-        let outcome = CachedValidation.run(
+        let outcome = IncrementalValidation.run(
             source, reusing: ParseReuse(fingerprints: Self.fingerprints(files), previous: state.records),
             memo: state.memo, validator: validator)
         let full = ValidationReport(findings: validator.validate(WorkspaceLoader.load(from: source)))
@@ -278,10 +279,10 @@ import Testing
     /// `step` for the unit tests: the outcome, checked against a full run.
     func unitStep(
         _ files: [String: String], _ state: inout State, history: [String: PlanDate] = [:], _ comment: Comment
-    ) -> CachedValidation.Outcome {
+    ) -> IncrementalValidation.Outcome {
         let source = MemorySource(files)
         let validator = Validator(today: today, lastStageChange: history)
-        let outcome = CachedValidation.run(
+        let outcome = IncrementalValidation.run(
             source, reusing: ParseReuse(fingerprints: Self.fingerprints(files), previous: state.records),
             memo: state.memo, validator: validator)
         let load = WorkspaceLoader.load(from: source)
