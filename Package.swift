@@ -48,6 +48,7 @@ let package = Package(
             name: "ABMCoreTests",
             dependencies: [
                 "ABMCore", "GitKit", .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "ABMSyncTests", dependencies: ["ABMSync", "ABMCore", "GitKit", "ABMTestSupport"]),

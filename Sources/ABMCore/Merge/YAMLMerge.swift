@@ -387,7 +387,7 @@ struct YAMLMerger {
         for node in (ours.value.items ?? []) + (theirs.value.items ?? []) {
             if let scalar = node.scalar, styles[scalar.text] == nil { styles[scalar.text] = scalar }
         }
-        let rendered = merged.map { render(styles[$0] ?? YAMLScalar($0)) }.joined(separator: ", ")
+        let rendered = merged.map { YAMLMerger.render(styles[$0] ?? YAMLScalar($0)) }.joined(separator: ", ")
         var result = String(String.UnicodeScalarView(scalars[..<start]))
         result += "[" + rendered + "]"
         result += String(String.UnicodeScalarView(scalars[(close + 1)...]))
@@ -395,7 +395,7 @@ struct YAMLMerger {
     }
 
     /// A scalar inside a flow list: plain when that reads back the same, double-quoted otherwise.
-    private func render(_ scalar: YAMLScalar) -> String {
+    static func render(_ scalar: YAMLScalar) -> String {
         let text = scalar.text
         let safe = text.unicodeScalars.allSatisfy { c in
             (c.properties.isAlphabetic || c.properties.numericType != nil || "-_./@+ ".unicodeScalars.contains(c))
