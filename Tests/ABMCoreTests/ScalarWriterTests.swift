@@ -31,9 +31,21 @@ import Yams
 
     // MARK: - The writers under test
 
-    static func yamlBlock(_ text: String) -> String { YAMLValue.renderScalar(text) }
-    static func yamlFlow(_ text: String) -> String { YAMLMerger.render(YAMLScalar(text)) }
-    static func json(_ text: String) -> String { JSON.string(text) }
+    static func yamlBlock(_ text: String) -> String { YAMLScalarWriter.render(text) }
+    static func yamlFlow(_ text: String) -> String { YAMLScalarWriter.render(text, in: .flow) }
+    /// What a merge writes for a list item that was quoted (the merge keeps a quoted item quoted).
+    static func mergedQuotedItem(_ text: String) -> String { YAMLMerger.render(YAMLScalar(text, style: .doubleQuoted)) }
+    static func json(_ text: String) -> String { JSONText.quoted(text) }
+
+    /// A list item that was plain stays plain when abmsync's parser reads it back as the same plain text
+    /// (Yams may read `1` as a number there, as it did before the merge).
+    static func mergedPlainItem(_ text: String) -> String? {
+        let rendered = YAMLMerger.render(YAMLScalar(text))
+        guard let node = try? YAMLParser.parse("k: [\(rendered), end]\n"), let items = node["k"]?.items, items.count == 2,
+            let scalar = items.first?.scalar, scalar.text == text
+        else { return "a plain item '\(DisplayText.escaped(text))' is merged as \(DisplayText.escaped(rendered))" }
+        return nil
+    }
 
     // MARK: - Reading back
 
@@ -48,7 +60,10 @@ import Yams
         if flow, (loaded["k"] as? [Any])?.count != 2 {
             return "Yams reads \(DisplayText.escaped(document)) as \(String(describing: loaded["k"])), not 2 items"
         }
-        guard let read = value as? String, read == text else {
+        // Yams turns the C string libyaml gives it into a String the way Foundation does, which drops a
+        // leading byte-order mark whatever the file says (escaped or not); abmsync's parser keeps it.
+        let yamsText = text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
+        guard let read = value as? String, read == yamsText else {
             return "Yams reads \(DisplayText.escaped(document)) as \(String(describing: value)), not '\(shown)'"
         }
         guard let node = try? YAMLParser.parse(document) else { return "abmsync cannot parse \(DisplayText.escaped(document))" }
@@ -70,7 +85,7 @@ import Yams
     static func problems(_ text: String) -> [String] {
         [
             yamlReadsBack(yamlBlock(text), flow: false, text), yamlReadsBack(yamlFlow(text), flow: true, text),
-            jsonReadsBack(json(text), text),
+            yamlReadsBack(mergedQuotedItem(text), flow: true, text), mergedPlainItem(text), jsonReadsBack(json(text), text),
         ].compactMap { $0 }
     }
 

@@ -394,25 +394,8 @@ struct YAMLMerger {
         return result
     }
 
-    /// A scalar inside a flow list: plain when that reads back the same, double-quoted otherwise.
+    /// A scalar inside a flow list, in the style it had (plain stays plain when it reads back the same).
     static func render(_ scalar: YAMLScalar) -> String {
-        let text = scalar.text
-        let safe = text.unicodeScalars.allSatisfy { c in
-            (c.properties.isAlphabetic || c.properties.numericType != nil || "-_./@+ ".unicodeScalars.contains(c))
-        }
-        if scalar.style == .plain, safe, !text.isEmpty, text.first != " ", text.last != " ", text.first != "-" {
-            return text
-        }
-        var quoted = "\""
-        for c in text.unicodeScalars {
-            switch c {
-            case "\"": quoted += "\\\""
-            case "\\": quoted += "\\\\"
-            case "\n": quoted += "\\n"
-            case "\t": quoted += "\\t"
-            default: quoted.unicodeScalars.append(c)
-            }
-        }
-        return quoted + "\""
+        YAMLScalarWriter.render(scalar.text, in: .flow, original: scalar.style)
     }
 }
