@@ -99,6 +99,12 @@ public struct AccountField: Sendable {
         self.readAcross = readAcross
     }
 
+    /// The role the person named here must hold, for an owner field.
+    public var role: Role? {
+        if case .person(_, let role) = kind { return role }
+        return nil
+    }
+
     /// True when the account gives the field a value (non-empty for text).
     public func isFilled(in account: Account) -> Bool {
         switch kind {
