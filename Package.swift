@@ -56,6 +56,7 @@ let package = Package(
             dependencies: [
                 // ABMSync only for its GitLineMerger: the merge tests run the line merge the CLI uses.
                 "ABMCore", "ABMSync", "GitKit", .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("Fixtures")]),
         .testTarget(

@@ -434,8 +434,9 @@ extension ByteReader {
 
 /// What the checks across accounts may read of one account (`RuleFamily.checkAcross`).
 public enum AccountRow {
-    /// A digest of the account's id, name, domain, tier, owners and cluster, with where each is
-    /// written relative to the entry's key line: equal digests, equal input to those checks.
+    /// A digest of the account's id and the fields `AccountFields` marks `readAcross` (name, domain,
+    /// tier, owners, cluster), with where each is written relative to the entry's key line: equal
+    /// digests, equal input to those checks.
     static func digest(of account: Account?, lineOffset: Int) -> UInt64 {
         var hash = StableHash()
         guard let account else {
@@ -453,13 +454,7 @@ public enum AccountRow {
             hash.combine(UInt64(bitPattern: Int64(field.location.column)))
         }
         combine(account.id)
-        combine(account.name)
-        combine(account.domain)
-        combine(account.tier.map { Located(String($0.value.rawValue), at: $0.location) })
-        combine(account.ae)
-        combine(account.marketer)
-        combine(account.sponsor)
-        combine(account.cluster)
+        for field in AccountFields.all where field.readAcross { combine(field.text(in: account)) }
         return hash.value
     }
 }

@@ -14,7 +14,7 @@ import ABMCore
 /// 1 accounts), digest (64-bit little-endian), findings, payload length, payload.
 public enum ParseCacheCodec {
     /// Bumped whenever `PlanFacts`, `Account`, `Finding` or this encoding changes.
-    public static let version: UInt32 = 5
+    public static let version: UInt32 = 6  // 6: account fields in `AccountFields.all` order
 
     /// The memo, then the records.
     public static func encode(_ parses: [String: FileParse], memo: ValidationMemo?) -> [UInt8] {
@@ -238,49 +238,36 @@ struct ByteWriter {
     mutating func account(_ account: Account) {
         string(account.id.value)
         position(account.id.location)
-        for field in [
-            account.name, account.domain, account.ae, account.marketer, account.sponsor, account.cluster,
-            account.program, account.stage,
-        ] {
-            if let field {
+        // Every known field in `AccountFields.all` order: 0 when absent, else 1, its value and position
+        // (a tier or a flag: its value in that byte).
+        for field in AccountFields.all {
+            switch field.kind {
+            case .text(let slot), .person(let slot, _), .plan(let slot, _):
+                guard let value = account[keyPath: slot] else { byte(0); continue }
                 byte(1)
-                string(field.value)
-                position(field.location)
-            } else {
-                byte(0)
-            }
-        }
-        for field in [account.acv, account.cycleMonths, account.intent] {
-            if let field {
+                string(value.value)
+                position(value.location)
+            case .number(let slot, _, _):
+                guard let value = account[keyPath: slot] else { byte(0); continue }
                 byte(1)
-                int(field.value)
-                position(field.location)
-            } else {
-                byte(0)
-            }
-        }
-        for field in [account.tierSince, account.reviewed] {
-            if let field {
+                int(value.value)
+                position(value.location)
+            case .date(let slot):
+                guard let value = account[keyPath: slot] else { byte(0); continue }
                 byte(1)
-                int(field.value.year)
-                int(field.value.month)
-                int(field.value.day)
-                position(field.location)
-            } else {
-                byte(0)
+                int(value.value.year)
+                int(value.value.month)
+                int(value.value.day)
+                position(value.location)
+            case .tier(let slot):
+                guard let value = account[keyPath: slot] else { byte(0); continue }
+                byte(UInt8(value.value.rawValue))
+                position(value.location)
+            case .flag(let slot):
+                guard let value = account[keyPath: slot] else { byte(0); continue }
+                byte(value.value ? 2 : 1)
+                position(value.location)
             }
-        }
-        if let tier = account.tier {
-            byte(UInt8(tier.value.rawValue))
-            position(tier.location)
-        } else {
-            byte(0)
-        }
-        if let strategic = account.strategic {
-            byte(strategic.value ? 2 : 1)
-            position(strategic.location)
-        } else {
-            byte(0)
         }
         int(account.extraFields.count)
         for field in account.extraFields {
@@ -441,28 +428,26 @@ struct ByteReader {
     mutating func account(path: String) throws(Malformed) -> Account {
         let idValue = try string()
         var account = Account(id: Located(idValue, at: try location(in: path)))
-        account.name = try located(in: path)
-        account.domain = try located(in: path)
-        account.ae = try located(in: path)
-        account.marketer = try located(in: path)
-        account.sponsor = try located(in: path)
-        account.cluster = try located(in: path)
-        account.program = try located(in: path)
-        account.stage = try located(in: path)
-        account.acv = try locatedInt(in: path)
-        account.cycleMonths = try locatedInt(in: path)
-        account.intent = try locatedInt(in: path)
-        account.tierSince = try locatedDate(in: path)
-        account.reviewed = try locatedDate(in: path)
-        let tier = try byte()
-        if tier != 0 {
-            guard let value = Tier(rawValue: Int(tier)) else { throw Malformed() }
-            account.tier = Located(value, at: try location(in: path))
-        }
-        switch try byte() {
-        case 0: break
-        case let flag where flag <= 2: account.strategic = Located(flag == 2, at: try location(in: path))
-        default: throw Malformed()
+        for field in AccountFields.all {
+            switch field.kind {
+            case .text(let slot), .person(let slot, _), .plan(let slot, _):
+                account[keyPath: slot] = try located(in: path)
+            case .number(let slot, _, _):
+                account[keyPath: slot] = try locatedInt(in: path)
+            case .date(let slot):
+                account[keyPath: slot] = try locatedDate(in: path)
+            case .tier(let slot):
+                let raw = try byte()
+                guard raw != 0 else { continue }
+                guard let tier = Tier(rawValue: Int(raw)) else { throw Malformed() }
+                account[keyPath: slot] = Located(tier, at: try location(in: path))
+            case .flag(let slot):
+                switch try byte() {
+                case 0: break
+                case let value where value <= 2: account[keyPath: slot] = Located(value == 2, at: try location(in: path))
+                default: throw Malformed()
+                }
+            }
         }
         let extraCount = try count()
         account.extraFields.reserveCapacity(extraCount)

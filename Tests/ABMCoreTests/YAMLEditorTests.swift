@@ -83,11 +83,11 @@ import Testing
     }
 
     @Test func valuesThatWouldChangeMeaningAreQuoted() {
-        #expect(YAMLValue.renderScalar("no") == "\"no\"")
-        #expect(YAMLValue.renderScalar("017") == "\"017\"")
-        #expect(YAMLValue.renderScalar("VP: Sales") == "\"VP: Sales\"")
-        #expect(YAMLValue.renderScalar("Acme Corp") == "Acme Corp")
-        #expect(YAMLValue.renderScalar("# hash") == "\"# hash\"")
+        #expect(YAMLScalarWriter.render("no") == "\"no\"")
+        #expect(YAMLScalarWriter.render("017") == "\"017\"")
+        #expect(YAMLScalarWriter.render("VP: Sales") == "\"VP: Sales\"")
+        #expect(YAMLScalarWriter.render("Acme Corp") == "Acme Corp")
+        #expect(YAMLScalarWriter.render("# hash") == "\"# hash\"")
     }
 
     @Test func removingAnEntryTakesItsLeadingComment() throws {

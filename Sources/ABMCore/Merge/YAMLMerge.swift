@@ -387,32 +387,15 @@ struct YAMLMerger {
         for node in (ours.value.items ?? []) + (theirs.value.items ?? []) {
             if let scalar = node.scalar, styles[scalar.text] == nil { styles[scalar.text] = scalar }
         }
-        let rendered = merged.map { render(styles[$0] ?? YAMLScalar($0)) }.joined(separator: ", ")
+        let rendered = merged.map { YAMLMerger.render(styles[$0] ?? YAMLScalar($0)) }.joined(separator: ", ")
         var result = String(String.UnicodeScalarView(scalars[..<start]))
         result += "[" + rendered + "]"
         result += String(String.UnicodeScalarView(scalars[(close + 1)...]))
         return result
     }
 
-    /// A scalar inside a flow list: plain when that reads back the same, double-quoted otherwise.
-    private func render(_ scalar: YAMLScalar) -> String {
-        let text = scalar.text
-        let safe = text.unicodeScalars.allSatisfy { c in
-            (c.properties.isAlphabetic || c.properties.numericType != nil || "-_./@+ ".unicodeScalars.contains(c))
-        }
-        if scalar.style == .plain, safe, !text.isEmpty, text.first != " ", text.last != " ", text.first != "-" {
-            return text
-        }
-        var quoted = "\""
-        for c in text.unicodeScalars {
-            switch c {
-            case "\"": quoted += "\\\""
-            case "\\": quoted += "\\\\"
-            case "\n": quoted += "\\n"
-            case "\t": quoted += "\\t"
-            default: quoted.unicodeScalars.append(c)
-            }
-        }
-        return quoted + "\""
+    /// A scalar inside a flow list, in the style it had (plain stays plain when it reads back the same).
+    static func render(_ scalar: YAMLScalar) -> String {
+        YAMLScalarWriter.render(scalar.text, in: .flow, original: scalar.style)
     }
 }

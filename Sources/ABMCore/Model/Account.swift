@@ -1,5 +1,7 @@
 /// One entry of accounts.yaml: a target account, its tier and its owners.
 /// Every field keeps where it was written, so findings and merges can point at it.
+/// The fields are declared in `AccountFields.all` (key, type, range, role, schema, docs); a stored
+/// property here is what a row's key path names.
 public struct Account: Sendable, Hashable {
     public var id: Located<String>
     public var name: Located<String>?
@@ -50,18 +52,11 @@ public struct Account: Sendable, Hashable {
 
     /// The person ids named as owners, with the field that names them.
     public var owners: [(field: String, person: Located<String>)] {
-        var result: [(String, Located<String>)] = []
-        if let ae { result.append(("ae", ae)) }
-        if let marketer { result.append(("marketer", marketer)) }
-        if let sponsor { result.append(("sponsor", sponsor)) }
-        return result
+        AccountFields.owners.compactMap { owner in self[keyPath: owner.value].map { (owner.key, $0) } }
     }
 
     /// The fields abmsync knows in an accounts.yaml entry.
-    public static let knownFields: [String] = [
-        "name", "domain", "tier", "ae", "marketer", "sponsor", "cluster", "program", "acv", "stage",
-        "tier_since", "reviewed", "cycle_months", "strategic", "intent",
-    ]
+    public static let knownFields: [String] = AccountFields.all.map(\.key)
 }
 
 /// A calendar date written as YYYY-MM-DD.

@@ -11,7 +11,7 @@ enum ReferenceRules: RuleFamily {
     static let rules = [unknownPerson, ownerRole, unknownCluster, unknownProgram, referenceSyntax, programOwner]
 
     /// The role each owner field asks for.
-    static let fieldRoles: [String: Role] = ["ae": .ae, "marketer": .marketing, "sponsor": .exec]
+    static let fieldRoles: [String: Role] = Dictionary(uniqueKeysWithValues: AccountFields.owners.map { ($0.key, $0.role) })
 
     static func checkAccount(_ account: Account, _ context: ValidationContext, _ report: inout FindingCollector) {
         let id = account.id.value

@@ -7,10 +7,8 @@ enum TierRules: RuleFamily {
     static let rules = [tierRequires, planRequired]
 
     /// What each requirable field means, for messages.
-    static let fieldMeanings: [String: String] = [
-        "ae": "an account executive", "marketer": "a marketing partner", "sponsor": "an executive sponsor",
-        "cluster": "a cluster", "program": "a programme",
-    ]
+    static let fieldMeanings: [String: String] = Dictionary(
+        uniqueKeysWithValues: AccountFields.all.compactMap { field in field.meaning.map { (field.key, $0) } })
 
     static func checkAccount(_ account: Account, _ context: ValidationContext, _ report: inout FindingCollector) {
         guard let tier = account.tier else { return }
@@ -36,24 +34,10 @@ enum TierRules: RuleFamily {
         }
     }
 
-    /// Whether the account fills `field` (a known field, or a team's own field in the entry).
+    /// Whether the account fills `field` (a known field read with its type, or a team's own field in the entry).
     static func has(_ field: String, _ account: Account) -> Bool {
-        func filled(_ value: Located<String>?) -> Bool { value.map { !$0.value.isEmpty } ?? false }
-        switch field {
-        case "ae": return filled(account.ae)
-        case "marketer": return filled(account.marketer)
-        case "sponsor": return filled(account.sponsor)
-        case "cluster": return filled(account.cluster)
-        case "program": return filled(account.program)
-        case "name": return filled(account.name)
-        case "domain": return filled(account.domain)
-        case "stage": return filled(account.stage)
-        case "acv": return account.acv != nil
-        case "tier_since": return account.tierSince != nil
-        case "reviewed": return account.reviewed != nil
-        default:
-            return account.filledFields.contains(field)
-        }
+        guard let known = AccountFields.named(field) else { return account.filledFields.contains(field) }
+        return known.isFilled(in: account)
     }
 
     /// `a`, `a and b`, `a, b and c`.

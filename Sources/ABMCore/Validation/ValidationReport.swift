@@ -115,15 +115,15 @@ public struct ValidationReport: Sendable {
         out += "  \"findings\": [\n"
         for (index, finding) in findings.enumerated() {
             let fields = [
-                "\"file\": \(JSON.string(finding.location.file))",
+                "\"file\": \(JSONText.displayed(finding.location.file))",
                 "\"line\": \(finding.location.line)",
                 "\"column\": \(finding.location.column)",
-                "\"severity\": \(JSON.string(finding.severity.rawValue))",
-                "\"rule\": \(JSON.string(finding.rule))",
-                "\"message\": \(JSON.string(finding.message))",
-                "\"why\": \(JSON.string(finding.why))",
-                "\"fix\": \(JSON.string(finding.fix))",
-                "\"account\": \(JSON.string(finding.account))",
+                "\"severity\": \(JSONText.displayed(finding.severity.rawValue))",
+                "\"rule\": \(JSONText.displayed(finding.rule))",
+                "\"message\": \(JSONText.displayed(finding.message))",
+                "\"why\": \(JSONText.displayed(finding.why))",
+                "\"fix\": \(JSONText.displayed(finding.fix))",
+                "\"account\": \(JSONText.displayed(finding.account))",
             ]
             out += "    {" + fields.joined(separator: ", ") + "}"
             out += index + 1 < findings.count ? ",\n" : "\n"
@@ -194,31 +194,11 @@ enum GitHubCommand {
     }
 }
 
-/// Minimal JSON text writing, so the report's key order and layout are fixed.
-enum JSON {
+extension JSONText {
     /// A JSON string of `text` escaped for display first (`DisplayText`): a consumer that prints
-    /// the value (`jq -r`) cannot be made to print a control character.
-    static func string(_ text: String?) -> String {
-        guard let text = text.map(DisplayText.escaped) else { return "null" }
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+    /// the value (`jq -r`) cannot be made to print a control character. `null` for nil.
+    static func displayed(_ text: String?) -> String {
+        guard let text else { return "null" }
+        return quoted(DisplayText.escaped(text))
     }
 }

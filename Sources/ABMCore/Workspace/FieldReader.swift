@@ -349,14 +349,15 @@ struct FieldReader {
         var account = Account(id: id, entry: entry.value)
         account.extraFields = checkUnknownKeys(fields, known: Account.knownFields, context: "account '\(key)'", account: key)
         for field in fields {
+            guard let known = AccountFields.named(field.key) else { continue }
             let value = field.value
-            switch field.key {
-            case "name": account.name = string(value, field: "name", account: key)
-            case "domain": account.domain = string(value, field: "domain", account: key)
-            case "tier":
-                if let number = integer(value, field: "tier", example: "1", account: key) {
+            switch known.kind {
+            case .text(let path), .person(let path, _), .plan(let path, _):
+                account[keyPath: path] = string(value, field: known.key, account: key)
+            case .tier(let path):
+                if let number = integer(value, field: known.key, example: "1", account: key) {
                     if let tier = Tier(rawValue: number.value) {
-                        account.tier = Located(tier, at: number.location)
+                        account[keyPath: path] = Located(tier, at: number.location)
                     } else {
                         findings.append(
                             Finding(
@@ -365,20 +366,10 @@ struct FieldReader {
                                 fix: "1 = strategic (1:1), 2 = cluster (1:few), 3 = programmatic (1:many)", account: key))
                     }
                 }
-            case "ae": account.ae = string(value, field: "ae", account: key)
-            case "marketer": account.marketer = string(value, field: "marketer", account: key)
-            case "sponsor": account.sponsor = string(value, field: "sponsor", account: key)
-            case "cluster": account.cluster = string(value, field: "cluster", account: key)
-            case "program": account.program = string(value, field: "program", account: key)
-            case "acv": account.acv = integer(value, field: "acv", range: 0...Int.max, example: "450000", account: key)
-            case "stage": account.stage = string(value, field: "stage", account: key)
-            case "tier_since": account.tierSince = date(value, field: "tier_since", account: key)
-            case "reviewed": account.reviewed = date(value, field: "reviewed", account: key)
-            case "cycle_months":
-                account.cycleMonths = integer(value, field: "cycle_months", range: 0...240, account: key)
-            case "strategic": account.strategic = bool(value, field: "strategic", account: key)
-            case "intent": account.intent = integer(value, field: "intent", range: 0...100, example: "72", account: key)
-            default: break
+            case .number(let path, let range, let example):
+                account[keyPath: path] = integer(value, field: known.key, range: range, example: example, account: key)
+            case .date(let path): account[keyPath: path] = date(value, field: known.key, account: key)
+            case .flag(let path): account[keyPath: path] = bool(value, field: known.key, account: key)
             }
         }
         return account

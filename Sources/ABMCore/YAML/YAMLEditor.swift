@@ -208,55 +208,15 @@ public enum YAMLValue: Hashable, Sendable {
 
     public var renderedValue: String {
         switch self {
-        case .string(let text): return YAMLValue.renderScalar(text)
+        case .string(let text): return YAMLScalarWriter.render(text)
         case .integer(let number): return String(number)
         case .bool(let flag): return flag ? "true" : "false"
         case .date(let date): return date.description
-        case .list(let items): return "[" + items.map(YAMLValue.renderScalar).joined(separator: ", ") + "]"
+        case .list(let items): return "[" + items.map { YAMLScalarWriter.render($0, in: .flow) }.joined(separator: ", ") + "]"
         }
     }
 
-    static func renderKey(_ key: String) -> String { renderScalar(key) }
-
-    /// Plain when that reads back as the same string; double-quoted otherwise.
-    public static func renderScalar(_ text: String) -> String {
-        if needsQuotes(text) {
-            var escaped = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": escaped += "\\\""
-                case "\\": escaped += "\\\\"
-                case "\n": escaped += "\\n"
-                case "\t": escaped += "\\t"
-                case "\r": escaped += "\\r"
-                default:
-                    if scalar.value < 0x20 {
-                        escaped += "\\x" + String(scalar.value, radix: 16).leftPadded(to: 2)
-                    } else {
-                        escaped.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            return escaped + "\""
-        }
-        return text
-    }
-
-    private static let reserved: Set<String> = [
-        "", "~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no",
-        "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N",
-    ]
-
-    static func needsQuotes(_ text: String) -> Bool {
-        if reserved.contains(text) { return true }
-        if Double(text) != nil || Int(text) != nil { return true }
-        if PlanDate(text) != nil { return true }
-        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return true }
-        if " \t".unicodeScalars.contains(first) || " \t".unicodeScalars.contains(last) { return true }
-        if "-?:,[]{}#&*!|>'\"%@`".unicodeScalars.contains(first) { return true }
-        if text.contains(": ") || text.contains(" #") || text.hasSuffix(":") { return true }
-        return text.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{7F}" || $0 == "\u{FEFF}" }
-    }
+    static func renderKey(_ key: String) -> String { YAMLScalarWriter.render(key) }
 }
 
 extension Substring {
@@ -270,10 +230,4 @@ extension Substring {
 extension StringProtocol {
     /// True when the text ends with "\n" or "\r\n" (a Character comparison with "\n" misses "\r\n").
     var endsWithLineBreak: Bool { utf8.reversed().first == UInt8(ascii: "\n") }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
 }

@@ -62,9 +62,9 @@ public enum NewEntry {
                 what: "account '\(request.id)' (\(existing.displayName))", location: existing.id.location,
                 hint: "pick another id, or edit the existing entry")
         }
-        try checkPerson(request.ae, field: "ae", role: .ae, team: workspace.team)
-        try checkPerson(request.marketer, field: "marketer", role: .marketing, team: workspace.team)
-        try checkPerson(request.sponsor, field: "sponsor", role: .exec, team: workspace.team)
+        try checkPerson(request.ae, field: "ae", role: AccountFields.named("ae")?.role, team: workspace.team)
+        try checkPerson(request.marketer, field: "marketer", role: AccountFields.named("marketer")?.role, team: workspace.team)
+        try checkPerson(request.sponsor, field: "sponsor", role: AccountFields.named("sponsor")?.role, team: workspace.team)
         if let stage = request.stage, !workspace.policy.stages.contains(stage) {
             throw .invalidArgument(
                 "unknown stage '\(stage)'", hint: "stages are: \(workspace.policy.stages.joined(separator: ", "))")
