@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import ABMCache
 @testable import ABMCore
 
 /// `AccountFields.all` is the one list of account fields: the committed JSON Schema and the field list
@@ -83,7 +84,7 @@ import Testing
     @Test func everyRowSurvivesTheCache() throws {
         let files = ["accounts.yaml": Self.everyField]
         let fingerprints = files.mapValues { "fp-\(StableHash.digest(of: Array($0.utf8)))" }
-        let records = WorkspaceLoader.read(
+        let records = RecordedFiles.read(
             from: MemorySource(files), reusing: ParseReuse(fingerprints: fingerprints, previous: [:])
         ).allRecords
         let bytes = ParseCacheCodec.encode(records, memo: nil)
