@@ -99,12 +99,17 @@ public enum NewEntry {
         var createdPlan = false
         let planFile = try repository.file(planPath)
         if wantsPlan, try !planFile.exists() {
+            // Tier 1 gets the strategic plan; tiers 2 and 3 a short one beside their cluster's or programme's.
+            let group: (word: String, id: String?) =
+                request.tier == .cluster ? ("cluster", request.cluster) : ("programme", request.program)
             let plan = fill(
-                try template(.account, repository: repository),
+                request.tier == .strategic ? try template(.account, repository: repository) : try lightAccountTemplate(repository),
                 values: [
                     "id": request.id, "name": request.name ?? request.id, "ae": request.ae ?? "ae",
-                    "marketer": request.marketer ?? "marketer", "owner": request.ae ?? "owner",
+                    "marketer": request.marketer ?? "marketer", "owner": request.ae ?? request.marketer ?? "owner",
                     "date": today.description, "due": PlanDate(dayNumber: today.dayNumber + 30).description,
+                    "subject": "\(request.tier)" + (group.id.map { ", \(group.word) \($0)" } ?? ""),
+                    "group": group.word,
                 ])
             try planFile.write(plan)
             createdPlan = true
@@ -140,7 +145,8 @@ public enum NewEntry {
         let text = fill(
             try template(kind, repository: repository),
             values: [
-                "id": id, "name": name ?? id, "owner": owner ?? "owner", "date": today.description,
+                "id": id, "name": name ?? id, "owner": owner ?? "owner", "owner_field": owner ?? "\"\"",
+                "date": today.description,
                 "due": PlanDate(dayNumber: today.dayNumber + 30).description,
             ])
         try file.write(text)
@@ -155,6 +161,13 @@ public enum NewEntry {
         let local = try repository.file("templates/plans/\(kind.rawValue).md")
         if let data = try local.read() { return String(decoding: data, as: UTF8.self) }
         return BundledFiles.planTemplate(kind)
+    }
+
+    /// The repository's own templates/plans/account-light.md if it has one, else abmsync's.
+    static func lightAccountTemplate(_ repository: PlanRepository) throws(AbmsyncError) -> String {
+        let local = try repository.file("templates/plans/account-light.md")
+        if let data = try local.read() { return String(decoding: data, as: UTF8.self) }
+        return BundledFiles.lightAccountTemplate
     }
 
     static func fill(_ template: String, values: [String: String]) -> String {
