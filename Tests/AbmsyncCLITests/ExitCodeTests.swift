@@ -140,7 +140,7 @@ import Testing
         add("conflicts", ["conflicts"], .nothing, 2)
         add("conflicts", ["conflicts", "extra"], .plans, 64)
 
-        add("resolve", ["resolve", "acme-corp", "--theirs"], .plans, 0, says: "kept theirs", conflict)
+        add("resolve", ["resolve", "acme-corp", "--theirs"], .plans, 0, says: "kept the teammate's (won)", conflict)
         add("resolve", ["resolve", "acme-corp"], .plans, 1, conflict)
         add("resolve", ["resolve", "acme-corp", "--theirs"], .nothing, 2)
         add("resolve", ["resolve", "acme-corp", "--ours", "--theirs"], .plans, 64)
