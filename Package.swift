@@ -37,6 +37,7 @@ let package = Package(
             resources: [
                 .embedInCode("templates/abmsync.yaml"), .embedInCode("templates/team.yaml"),
                 .embedInCode("templates/accounts.yaml"), .embedInCode("templates/plans/account.md"),
+                .embedInCode("templates/plans/account-light.md"),
                 .embedInCode("templates/plans/cluster.md"), .embedInCode("templates/plans/program.md"),
                 .embedInCode("hooks/pre-commit"), .embedInCode("hooks/pre-push"),
                 .embedInCode("templates/schemas/accounts.schema.json"), .embedInCode("templates/schemas/team.schema.json"),

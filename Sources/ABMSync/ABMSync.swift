@@ -16,6 +16,9 @@ public enum BundledFiles {
         }
     }
 
+    /// The plan of a tier 2 or 3 account, which its cluster or programme plan mostly covers.
+    public static var lightAccountTemplate: String { text(PackageResources.account_light_md) }
+
     /// JSON Schemas for editors (yaml-language-server) and for teams' own tooling: file name → content.
     public static var schemas: [(name: String, content: String)] {
         [

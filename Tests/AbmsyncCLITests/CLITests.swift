@@ -104,7 +104,7 @@ extension CLITests {
         let demo = Self.abmsync(["demo", "--folder", temp.file("demo")], in: temp.path)
         #expect(demo.status == 0, "\(demo.combined)")
         #expect(demo.stdout.contains("Merged them with yours; nothing conflicted."))
-        #expect(demo.stdout.contains("accounts.yaml:12: Acme Corp · acv: ours \"380000\", theirs \"500000\" (base \"450000\")"))
+        #expect(demo.stdout.contains("accounts.yaml:12: Acme Corp · acv: yours \"380000\", Jane Doe's \"500000\" (before \"450000\")"))
         // Both teammates end with the same files, and the shared history holds every edit.
         let shared = temp.file("demo/shared.git")
         let accounts = GitCLI.run(["--git-dir", shared, "show", "main:accounts.yaml"], in: temp.path).stdout

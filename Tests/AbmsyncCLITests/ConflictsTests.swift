@@ -61,17 +61,17 @@ import Testing
             listed.stdout.contains(
                 """
                 accounts.yaml:\(stageLine + 1): Acme Corp · stage (both changed)
-                  ours:   negotiation
-                  theirs: lost
-                  resolve: abmsync resolve acme-corp --ours (or --theirs), or edit accounts.yaml and delete the marker lines
+                  yours:         negotiation
+                  Test Author's: lost
+                  resolve: abmsync resolve acme-corp --ours (keeps yours) or --theirs (keeps Test Author's), or edit accounts.yaml and delete the marker lines
                 """), "\(listed.stdout)")
-        #expect(listed.stdout.contains(": acme-corp · owner_notes (both changed)\n  ours:   renewal in Q2\n  theirs: expansion lead\n"))
+        #expect(listed.stdout.contains(": acme-corp · owner_notes (both changed)\n  yours:         renewal in Q2\n  Test Author's: expansion lead\n"))
         #expect(listed.stdout.contains(": acme-corp · Summary (both changed)\n"))
 
         let resolved = CLITests.abmsync(["resolve", "acme-corp", "--theirs"], in: root)
         #expect(resolved.status == 0, "\(resolved.combined)")
-        #expect(resolved.stdout.hasPrefix("Acme Corp · stage: kept theirs (lost)\n"), "\(resolved.stdout)")
-        #expect(resolved.stdout.contains("acme-corp · owner_notes: kept theirs (expansion lead)\n"))
+        #expect(resolved.stdout.hasPrefix("Acme Corp · stage: kept Test Author's (lost)\n"), "\(resolved.stdout)")
+        #expect(resolved.stdout.contains("acme-corp · owner_notes: kept Test Author's (expansion lead)\n"))
         #expect(resolved.stdout.contains("  wrote accounts.yaml\n  wrote accounts/acme-corp.md\n"))
         #expect(resolved.stdout.contains("Every conflict is settled"))
 
@@ -105,7 +105,7 @@ import Testing
         temp.write("plans/accounts/acme-corp.md", settledByHand(plan))
         let byFile = CLITests.abmsync(["resolve", "accounts.yaml", "--ours"], in: root)
         #expect(byFile.status == 0, "\(byFile.combined)")
-        #expect(byFile.stdout.hasPrefix("Acme Corp · stage: kept ours (negotiation)\n  wrote accounts.yaml\n"))
+        #expect(byFile.stdout.hasPrefix("Acme Corp · stage: kept yours (negotiation)\n  wrote accounts.yaml\n"))
         #expect(byFile.stdout.contains("  marked accounts.yaml as resolved for git (staged)\n"))
         let checked = CLITests.abmsync(["resolve", "accounts/acme-corp.md"], in: root)
         #expect(checked.status == 0, "\(checked.combined)")
@@ -166,7 +166,7 @@ import Testing
         #expect(temp.read("p/accounts.yaml") == duplicate)
         let fine = CLITests.abmsync(["resolve", "accounts.yaml", "--theirs"], in: temp.file("p"))
         #expect(fine.status == 0, "\(fine.combined)")
-        #expect(fine.stdout.hasPrefix("acme · tier: kept theirs ((deleted))\n"))
+        #expect(fine.stdout.hasPrefix("acme · tier: kept the teammate's (deleted)\n"))
 
         let unknown = CLITests.abmsync(["resolve", "nobody", "--ours"], in: temp.file("p"))
         #expect(unknown.status == 2)
@@ -184,10 +184,10 @@ import Testing
         temp.write("p/notes.txt", "one\n<<<<<<< HEAD\ntwo\n=======\n2\n>>>>>>> feature\n")
         let listed = CLITests.abmsync(["conflicts"], in: root)
         #expect(listed.status == 1)
-        #expect(listed.stdout.hasPrefix("1 open conflict:\n\nnotes.txt:2: notes.txt (both changed)\n  ours:   two\n  theirs: 2\n  resolve: abmsync resolve notes.txt --ours"), "\(listed.stdout)")
+        #expect(listed.stdout.hasPrefix("1 open conflict:\n\nnotes.txt:2: notes.txt (both changed)\n  yours:          two\n  the teammate's: 2\n  resolve: abmsync resolve notes.txt --ours"), "\(listed.stdout)")
         let resolved = CLITests.abmsync(["resolve", "notes.txt", "--theirs"], in: root)
         #expect(resolved.status == 0, "\(resolved.combined)")
-        #expect(resolved.stdout.hasPrefix("notes.txt:2: kept theirs (2)\n"))
+        #expect(resolved.stdout.hasPrefix("notes.txt:2: kept the teammate's (2)\n"))
         #expect(temp.read("p/notes.txt") == "one\n2\n")
         #expect(CLITests.abmsync(["conflicts"], in: root).stdout == "No open conflicts.\n")
     }

@@ -98,6 +98,7 @@ import Testing
         add("init", ["init", "--no-such-option"], .nothing, 64)
 
         add("new", ["new", "programme", "mid", "--owner", "ops"], .plans, 0)
+        add("new", ["new", "account", "globex", "--tier", "3", "--program", "nope"], .plans, 1, says: "error[unknown-program]")
         add("new", ["new", "account", "acme-corp", "--name", "Acme", "--tier", "3", "--program", "mid"], .plans, 2, says: "already exists")
         add("new", ["new", "account", "x", "--tier", "9"], .plans, 64)
 
@@ -139,7 +140,7 @@ import Testing
         add("conflicts", ["conflicts"], .nothing, 2)
         add("conflicts", ["conflicts", "extra"], .plans, 64)
 
-        add("resolve", ["resolve", "acme-corp", "--theirs"], .plans, 0, says: "kept theirs", conflict)
+        add("resolve", ["resolve", "acme-corp", "--theirs"], .plans, 0, says: "kept the teammate's (won)", conflict)
         add("resolve", ["resolve", "acme-corp"], .plans, 1, conflict)
         add("resolve", ["resolve", "acme-corp", "--theirs"], .nothing, 2)
         add("resolve", ["resolve", "acme-corp", "--ours", "--theirs"], .plans, 64)
@@ -182,7 +183,7 @@ import Testing
     @Test func theTableCoversEveryCommand() {
         let codes = Dictionary(grouping: Self.rows, by: \.command).mapValues { Set($0.map(\.expected)) }
         let expected: [String: Set<Int32>] = [
-            "init": [0, 2, 64], "new": [0, 2, 64], "validate": [0, 1, 2, 64], "clone": [0, 2, 64],
+            "init": [0, 2, 64], "new": [0, 1, 2, 64], "validate": [0, 1, 2, 64], "clone": [0, 2, 64],
             "sync": [0, 1, 2, 64, 75], "pull": [0, 1, 2, 64, 75], "push": [0, 1, 2, 64, 75], "status": [0, 1, 2, 64],
             "conflicts": [0, 1, 2, 64], "resolve": [0, 1, 2, 64], "schema": [0, 2, 64], "merge-driver": [0, 1, 2, 64],
             "hooks install": [0, 2, 64], "demo": [0, 64],

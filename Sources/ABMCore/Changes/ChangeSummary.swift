@@ -10,6 +10,10 @@ public struct PlanChange: Hashable, Sendable, CustomStringConvertible {
         case planRemoved
         case planEdited(sections: [String], frontMatter: [String])
         case fileEdited
+        /// team.yaml: a person added, removed, or their name, email or roles changed ("email a → b").
+        case personAdded(name: String)
+        case personRemoved(name: String)
+        case personChanged(name: String, fields: [String])
         /// The new version holds conflict markers (the first at `line`): what it says is not decided.
         case fileConflicted(line: Int)
         /// The new version cannot be read (a YAML error at `line`): what it says is unknown.
@@ -22,6 +26,19 @@ public struct PlanChange: Hashable, Sendable, CustomStringConvertible {
     public var subjectName: String
     public var kind: Kind
 
+    /// A value as one short line: a multi-line value (`notes: |`) shows its first line and how many
+    /// lines it has, a long one is cut; quotes mark where a text with spaces starts and ends.
+    static func shown(_ value: String) -> String {
+        let lines = value.split(separator: "\n", omittingEmptySubsequences: true).map { line in
+            String(line.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }.reversed())
+        }.filter { !$0.isEmpty }
+        let limit = 48
+        guard lines.count > 1 || value.count > limit else { return value }
+        var first = lines.first ?? ""
+        if first.count > limit { first = String(first.prefix(limit - 1)) + "…" } else if lines.count > 1 { first += " …" }
+        return "\"\(first)\"" + (lines.count > 1 ? " (\(lines.count) lines)" : "")
+    }
+
     public var description: String {
         switch kind {
         case .accountAdded(let tier):
@@ -29,10 +46,10 @@ public struct PlanChange: Hashable, Sendable, CustomStringConvertible {
         case .accountRemoved:
             return "\(subjectName): removed from the account list"
         case .fieldChanged(let field, let old, let new):
-            switch (old, new) {
+            switch (old.map(Self.shown), new.map(Self.shown)) {
             case (nil, let new?): return "\(subjectName): \(field) set to \(new)"
             case (let old?, nil): return "\(subjectName): \(field) \(old) removed"
-            default: return "\(subjectName): \(field) \(old ?? "") → \(new ?? "")"
+            case (let old, let new): return "\(subjectName): \(field) \(old ?? "") → \(new ?? "")"
             }
         case .planAdded: return "\(subjectName): created"
         case .planRemoved: return "\(subjectName): deleted"
@@ -42,6 +59,9 @@ public struct PlanChange: Hashable, Sendable, CustomStringConvertible {
             if !frontMatter.isEmpty { parts.append(frontMatter.joined(separator: ", ") + " changed") }
             return "\(subjectName): " + (parts.isEmpty ? "edited" : parts.joined(separator: "; "))
         case .fileEdited: return "\(subjectName): edited"
+        case .personAdded(let name): return "\(subjectName): \(name) added to the team"
+        case .personRemoved(let name): return "\(subjectName): \(name) removed from the team"
+        case .personChanged(let name, let fields): return "\(subjectName): \(name): " + fields.joined(separator: ", ")
         case .fileConflicted(let line): return "\(subjectName): conflicts waiting for a decision (line \(line))"
         case .fileUnreadable(let line, let problem):
             return "\(subjectName): cannot be read (line \(line): \(problem)); 'abmsync validate' shows how to fix it"
@@ -82,6 +102,8 @@ public enum ChangeSummary {
                 }
             } else if let after, let problem = unreadable(after, path: path) {
                 changes.append(PlanChange(subject: path, subjectName: path, kind: problem))
+            } else if path == WorkspaceFile.team, let people = compareTeams(old: old, new: new), !people.isEmpty {
+                changes += people
             } else {
                 changes.append(PlanChange(subject: path, subjectName: path, kind: .fileEdited))
             }
@@ -98,6 +120,39 @@ public enum ChangeSummary {
             if case .fieldChanged(field: "stage", _, _) = change.kind { ids.insert(change.subject) }
         }
         return ids
+    }
+
+    /// Who joined or left team.yaml and whose name, email or roles changed; nil when either version
+    /// does not read as a team (then the file is only "edited").
+    static func compareTeams(old: some WorkspaceSource, new: some WorkspaceSource) -> [PlanChange]? {
+        let before = WorkspaceLoader.loadTeam(from: old).people
+        let after = WorkspaceLoader.loadTeam(from: new).people
+        guard !after.isEmpty || before.isEmpty else { return nil }
+        let file = WorkspaceFile.team
+        func label(_ person: Person) -> String { "\(person.name) (\(person.id.value))" }
+        var changes: [PlanChange] = []
+        var old: [String: Person] = [:]
+        for person in before { old[person.id.value] = person }
+        var seen: Set<String> = []
+        for person in after {
+            seen.insert(person.id.value)
+            guard let was = old[person.id.value] else {
+                changes.append(PlanChange(subject: file, subjectName: file, kind: .personAdded(name: label(person))))
+                continue
+            }
+            var fields: [String] = []
+            if was.name != person.name { fields.append("name \(was.name) → \(person.name)") }
+            if was.email != person.email { fields.append("email \(was.email ?? "none") → \(person.email ?? "none")") }
+            let roles = { (p: Person) in (p.roles.map(\.rawValue) + p.unknownRoles.map(\.value)).joined(separator: ", ") }
+            if roles(was) != roles(person) { fields.append("roles \(roles(was)) → \(roles(person))") }
+            if !fields.isEmpty {
+                changes.append(PlanChange(subject: file, subjectName: file, kind: .personChanged(name: label(person), fields: fields)))
+            }
+        }
+        for person in before where !seen.contains(person.id.value) {
+            changes.append(PlanChange(subject: file, subjectName: file, kind: .personRemoved(name: label(person))))
+        }
+        return changes
     }
 
     static func allPaths(_ source: some WorkspaceSource) -> [String] {

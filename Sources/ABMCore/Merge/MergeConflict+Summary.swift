@@ -6,7 +6,15 @@ extension MergeConflict {
     /// For block text and sections only the lines that differ are shown (the lines all sides share,
     /// before and after, are left out), joined with ` / `; for a table row, the cells that differ.
     /// Never more than one line.
-    public var summary: String {
+    public var summary: String { summary(plain: true, teammate: nil) }
+
+    /// The summary as the person reads it: `Acme Corp · stage: yours "lost", Sam Lee's "won"
+    /// (before "target")`; "teammates'" when the teammate is not one known person.
+    public func summary(teammate: String?) -> String { summary(plain: false, teammate: teammate) }
+
+    private func summary(plain: Bool, teammate: String?) -> String {
+        let yoursLabel = plain ? "ours" : "yours"
+        let theirsLabel = plain ? "theirs" : teammate.map { "\($0)'s" } ?? "teammates'"
         let parts = Self.differingParts([ours, theirs, base], field: path.last)
         func quoted(_ index: Int) -> String {
             guard let part = parts[index] else { return "(none)" }
@@ -15,15 +23,20 @@ extension MergeConflict {
         var text = "\(subject): "
         switch kind {
         case .deleteModify:
-            text += ours == nil ? "deleted on our side, changed on theirs" : "changed on our side, deleted on theirs"
+            if plain {
+                text += ours == nil ? "deleted on our side, changed on theirs" : "changed on our side, deleted on theirs"
+            } else {
+                let who = teammate ?? "a teammate"
+                text += ours == nil ? "you deleted it, \(who) changed it" : "you changed it, \(who) deleted it"
+            }
         case .addAdd:
-            text += "added on both sides differently: ours \(quoted(0)), theirs \(quoted(1))"
+            text += "added on both sides differently: \(yoursLabel) \(quoted(0)), \(theirsLabel) \(quoted(1))"
         default:
             if ours == nil, theirs == nil {
                 text += "both sides changed the same lines"
             } else {
-                text += "ours \(quoted(0)), theirs \(quoted(1))"
-                if base != nil { text += " (base \(quoted(2)))" }
+                text += "\(yoursLabel) \(quoted(0)), \(theirsLabel) \(quoted(1))"
+                if base != nil { text += plain ? " (base \(quoted(2)))" : " (before \(quoted(2)))" }
             }
         }
         return text

@@ -21,7 +21,7 @@ public struct PlanFacts: Sendable, Hashable {
     public var stakeholderCount: Int?
     /// Where the `stakeholders:` key is written.
     public var stakeholdersKey: SourceLocation?
-    /// A programme's `owner`, when it is a value.
+    /// The plan's `owner` (a programme's, a cluster's), when it is a value; `owner: ""` is none.
     public var owner: Located<String>?
     /// Where a cluster plan's `cluster:` value is written.
     public var clusterField: SourceLocation?
@@ -66,7 +66,7 @@ public struct PlanFacts: Sendable, Hashable {
             }
         }
         var owner: Located<String>?
-        if let node = frontMatter?["owner"], let scalar = node.scalar, !scalar.isNull {
+        if let node = frontMatter?["owner"], let scalar = node.scalar, !scalar.isNull, !scalar.text.isEmpty {
             owner = Located(scalar.text, at: location(node))
         }
         self.init(

@@ -30,7 +30,15 @@ enum ReferenceRules: RuleFamily {
     }
 
     static func checkPlan(_ plan: PlanFacts, _ context: ValidationContext, _ report: inout FindingCollector) {
-        guard plan.kind == .program, !context.workspace.isUnreadable(plan.path) else { return }
+        guard plan.kind != .account, !context.workspace.isUnreadable(plan.path) else { return }
+        if plan.kind == .cluster {
+            // A cluster plan's owner is optional; one that is named must be on the team.
+            if let person = plan.owner {
+                checkPerson(
+                    person, as: nil, what: "the owner of cluster '\(plan.id)'", field: "owner", account: nil, context, &report)
+            }
+            return
+        }
         guard let person = plan.owner else {
             report.report(
                 programOwner, at: plan.frontMatterLocation, "programme '\(plan.id)' has no owner",
@@ -44,7 +52,7 @@ enum ReferenceRules: RuleFamily {
     }
 
     private static func checkPerson(
-        _ person: Located<String>, as role: Role, what: String, field: String, account: String?,
+        _ person: Located<String>, as role: Role?, what: String, field: String, account: String?,
         _ context: ValidationContext, _ report: inout FindingCollector
     ) {
         // A team that cannot be read is not an empty one.
@@ -57,7 +65,7 @@ enum ReferenceRules: RuleFamily {
                 account: account)
             return
         }
-        guard !known.has(role) else { return }
+        guard let role, !known.has(role) else { return }
         let held = known.roles.isEmpty ? "no role" : "the role \(known.roles.map(\.rawValue).joined(separator: ", "))"
         report.report(
             ownerRole, at: person.location,

@@ -1,3 +1,4 @@
+import Foundation
 import ABMCore
 import GitKit
 
@@ -23,6 +24,8 @@ public struct MalformedConflictFile: Sendable {
 public struct ConflictListReport: Sendable {
     /// The commit being merged (MERGE_HEAD), when a merge stopped on conflicts.
     public var mergingCommit: String?
+    /// Who made the commit being merged ("Sam Lee"), for "yours" / "Sam Lee's" instead of ours / theirs.
+    public var teammate: String?
     public var conflicts: [OpenConflict]
     public var malformed: [MalformedConflictFile]
     /// Files git still marks as unmerged though they hold no markers (for example deleted on one side).
@@ -35,12 +38,12 @@ public struct ConflictListReport: Sendable {
     public func renderText() -> String {
         var out: [String] = []
         if let mergingCommit {
-            out.append("A merge is in progress (merging \(mergingCommit)).")
+            out.append("A merge is in progress (merging \(mergingCommit)\(teammate.map { " from \($0)" } ?? "")).")
         }
         if isEmpty {
             out.append("No open conflicts.")
             if mergingCommit != nil {
-                out.append("  next: run 'abmsync validate', then 'git commit' to finish the merge")
+                out.append("  next: run 'abmsync sync' to record the merge and send it (it checks the plans first)")
             }
             return out.joined(separator: "\n")
         }
@@ -49,13 +52,16 @@ public struct ConflictListReport: Sendable {
         for conflict in conflicts {
             let block = conflict.block
             out.append("")
-            out.append("\(conflict.file):\(block.line): \(conflict.subject) (\(block.collisionDescription))")
-            out.append("  ours:   \(block.shortValue(.ours))")
-            out.append("  theirs: \(block.shortValue(.theirs))")
-            if let base = block.shortBase() { out.append("  base:   \(base)") }
+            let words = ConflictWords(teammate: teammate)
+            out.append("\(conflict.file):\(block.line): \(conflict.subject) (\(words.collision(block)))")
+            let width = max(words.yours.count, words.theirs.count) + 1
+            func label(_ text: String) -> String { (text + ":").padding(toLength: width + 1, withPad: " ", startingAt: 0) }
+            out.append("  \(label(words.yours))\(block.shortValue(.ours))")
+            out.append("  \(label(words.theirs))\(block.shortValue(.theirs))")
+            if let base = block.shortBase() { out.append("  \(label("before"))\(base)") }
             out.append(
-                "  resolve: abmsync resolve \(conflict.resolveTarget) --ours (or --theirs), or edit \(conflict.file) "
-                    + "and delete the marker lines")
+                "  resolve: abmsync resolve \(conflict.resolveTarget) --ours (keeps \(words.yours)) or --theirs (keeps "
+                    + "\(words.theirs)), or edit \(conflict.file) and delete the marker lines")
         }
         for file in malformed {
             out.append("")
@@ -73,7 +79,7 @@ public struct ConflictListReport: Sendable {
             }
         }
         out.append("")
-        out.append("When every conflict is settled: 'abmsync validate', then 'git add' the files and 'git commit'.")
+        out.append("When every conflict is settled: run 'abmsync sync' (it checks the plans, records the merge and sends it).")
         return out.joined(separator: "\n")
     }
 }
@@ -89,7 +95,9 @@ public enum ConflictList {
         var report = ConflictListReport(mergingCommit: nil, conflicts: [], malformed: [], unmergedWithoutMarkers: [])
         let statuses: [FileStatus]
         do {
-            report.mergingCommit = try repository.git.mergeHead()?.short
+            let head = try repository.git.mergeHead()
+            report.mergingCommit = head?.short
+            if let head { report.teammate = try? repository.git.commit(head).author.name }
             statuses = try repository.git.status()
         } catch {
             throw .git(error)
@@ -162,5 +170,30 @@ public enum ConflictList {
             if let first, let id = ids[first] { return id }
         }
         return file
+    }
+}
+
+/// "yours" and the teammate's name ("Sam Lee's") for the two sides of a conflict.
+struct ConflictWords {
+    var teammate: String?
+
+    var yours: String { "yours" }
+    var theirs: String { teammate.map { "\(DisplayText.escaped($0))'s" } ?? "the teammate's" }
+
+    /// What collided, with "you" and the teammate instead of ours and theirs.
+    func collision(_ block: ConflictBlock) -> String {
+        let who = teammate.map { DisplayText.escaped($0) } ?? "the teammate"
+        if block.collision == nil {
+            if block.ours.isEmpty { return "you deleted it, \(who) changed it" }
+            if block.theirs.isEmpty { return "you changed it, \(who) deleted it" }
+        }
+        return block.collisionDescription.replacingOccurrences(of: "in ours", with: "by you")
+            .replacingOccurrences(of: "in theirs", with: "by \(who)")
+    }
+
+    /// "yours (lost)", "Sam Lee's (deleted)".
+    func kept(_ side: ConflictBlock.Side, _ value: String) -> String {
+        let whose = side == .ours ? yours : theirs
+        return value.hasPrefix("(") && value.hasSuffix(")") ? "\(whose) \(value)" : "\(whose) (\(value))"
     }
 }

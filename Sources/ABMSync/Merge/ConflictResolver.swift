@@ -9,9 +9,12 @@ public struct ResolveReport: Sendable {
         public var block: ConflictBlock
         public var side: ConflictBlock.Side
 
-        /// "Acme Corp · stage: kept theirs (lost)"
+        /// Who made the other side ("Sam Lee").
+        public var teammate: String?
+
+        /// "Acme Corp · stage: kept Sam Lee's (lost)", "… kept yours (deleted)"
         public var description: String {
-            "\(block.subject ?? "\(file):\(block.line)"): kept \(side.rawValue) (\(block.shortValue(side)))"
+            "\(block.subject ?? "\(file):\(block.line)"): kept \(ConflictWords(teammate: teammate).kept(side, block.shortValue(side)))"
         }
     }
 
@@ -27,7 +30,11 @@ public struct ResolveReport: Sendable {
     public var otherOpen: Int
     public var mergeInProgress: Bool
 
+    /// Who made the commit being merged.
+    public var teammate: String?
+
     public func renderText() -> String {
+        let words = ConflictWords(teammate: teammate)
         var out: [String] = []
         for kept in kept { out.append(kept.description) }
         if kept.isEmpty, remaining.isEmpty { out.append("\(target): no open conflicts.") }
@@ -36,14 +43,15 @@ public struct ResolveReport: Sendable {
         if !remaining.isEmpty {
             out.append("\(target): \(remaining.count.counted("conflict")) still open:")
             for conflict in remaining {
-                out.append("  \(conflict.file):\(conflict.block.line): \(conflict.subject) (\(conflict.block.collisionDescription))")
+                out.append("  \(conflict.file):\(conflict.block.line): \(conflict.subject) (\(words.collision(conflict.block)))")
             }
             out.append(
-                "  hint: run 'abmsync resolve \(target) --ours' or '--theirs', or edit the file and delete the marker lines")
+                "  hint: run 'abmsync resolve \(target) --ours' (keeps \(words.yours)) or '--theirs' (keeps \(words.theirs)), "
+                    + "or edit the file and delete the marker lines")
         } else if otherOpen > 0 {
             out.append("\(otherOpen.counted("other conflict")) still open ('abmsync conflicts' lists them).")
         } else if mergeInProgress {
-            out.append("Every conflict is settled: run 'abmsync validate', then 'git add' the files and 'git commit' to finish the merge.")
+            out.append("Every conflict is settled: run 'abmsync sync' to record the merge and send it (it checks the plans first).")
         }
         return out.joined(separator: "\n")
     }
@@ -62,6 +70,8 @@ public enum ConflictResolver {
 
         var report = ResolveReport(
             target: selection.label, kept: [], remaining: [], written: [], markedResolved: [], otherOpen: 0, mergeInProgress: false)
+        let teammate = (try? repository.git.mergeHead()).flatMap { $0 }.flatMap { try? repository.git.commit($0).author.name }
+        report.teammate = teammate
         var writes: [(file: String, text: String)] = []
         var settledFiles: [String] = []
         for file in selection.files {
@@ -91,7 +101,7 @@ public enum ConflictResolver {
                 try checkReadable(file, settled.text)
                 if (try? ConflictBlocks.find(in: settled.text))?.isEmpty == true { settledFiles.append(file) }
                 writes.append((file, settled.text))
-                report.kept += settled.settled.map { ResolveReport.Kept(file: file, block: $0.block, side: $0.kept) }
+                report.kept += settled.settled.map { ResolveReport.Kept(file: file, block: $0.block, side: $0.kept, teammate: teammate) }
             } else {
                 let blocks: [ConflictBlock]
                 do {

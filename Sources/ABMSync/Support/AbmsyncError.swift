@@ -20,12 +20,14 @@ public enum AbmsyncError: Error, Sendable {
     case validationFailed([Finding])
     /// Conflicts from a merge are still marked in the files, so abmsync will not record or send them.
     case conflictsOpen(String, hint: String)
+    /// `new` did not add `what`: validate would reject the result with these errors; nothing was written.
+    case newRejected(what: String, findings: [Finding])
 
     /// True when abmsync did its job and the plans need the person's attention (exit code 1):
     /// errors in the plans, or conflicts to settle. Everything else is abmsync failing (exit code 2).
     public var plansNeedAttention: Bool {
         switch self {
-        case .validationFailed, .conflictsOpen: return true
+        case .validationFailed, .conflictsOpen, .newRejected: return true
         default: return false
         }
     }
@@ -71,6 +73,11 @@ public enum AbmsyncError: Error, Sendable {
             for finding in findings.prefix(20) { lines.append("  " + finding.formatted) }
             if findings.count > 20 { lines.append("  … and \(findings.count - 20) more (abmsync validate lists them all)") }
             lines.append("  hint: fix them (abmsync validate shows each with how to fix), then try again")
+        case .newRejected(let what, let findings):
+            lines.append("error: \(what) was not added: validate would reject it; nothing was written")
+            for finding in findings.prefix(20) { lines.append("  " + finding.formatted) }
+            if findings.count > 20 { lines.append("  … and \(findings.count - 20) more") }
+            lines.append("  hint: change the command (or fix what the files say), then run it again")
         case .cannotResolve(let file, let line, let reason, let hint):
             lines.append("error: cannot resolve the conflicts in '\(file)': \(reason)")
             lines.append("  --> \(file):\(line)")

@@ -13,6 +13,10 @@ public struct SyncReport: Sendable {
 
     /// Local edits recorded before anything else (nil when there were none).
     public var checkpoint: (commit: String, changes: [PlanChange])?
+    /// A merge that stopped on conflicts, finished now: whose changes it took in, what they brought
+    /// (against your last commit), and the commit. `checkpoint` then holds only your own edits on top
+    /// of theirs (your decisions), not what the teammates changed.
+    public var finishedMerge: (commit: String, authors: [String], brought: [PlanChange])?
     /// Local edits a pull did not record on the branch because they have errors: kept in the working
     /// files and in a commit on `SyncEngine.keptEditsReference`, never sent.
     public var keptEdits: (commit: String, changes: [PlanChange], errors: [Finding])?
@@ -226,12 +230,27 @@ public final class SyncEngine {
             if !errors.isEmpty { throw AbmsyncError.validationFailed(errors) }
             try index.write()
             let tree = try index.writeTree(to: git)
-            let changes = try repository.localChanges()
-            let message = CommitMessage.make(changes: changes, prefix: "Merge teammates' changes; resolved: ")
+            // What the merge brings to your branch (against HEAD) is mostly the teammates' work; your own
+            // edits are what differs from their version (your decisions, your edits during the merge).
+            let brought = try repository.localChanges()
+            let theirTree = try git.commit(theirs).treeID
+            let yours = ChangeSummary.compare(
+                old: try CommitSource(repository: git, commit: theirs), new: staged,
+                paths: try git.changedPaths(from: theirTree, to: tree))
+            var authors: [String] = []
+            for commit in try git.log(from: theirs, limit: 500) {
+                if try git.mergeBase(commit.id, head) == commit.id { break }
+                if !authors.contains(commit.author.name) { authors.append(commit.author.name) }
+            }
+            let whose = authors.isEmpty ? "teammates'" : authors.joined(separator: ", ")
+            let message = CommitMessage.make(
+                changes: yours.isEmpty ? brought : yours,
+                prefix: yours.isEmpty ? "Merge changes from \(whose): " : "Merge changes from \(whose); yours: ")
             let commit = try git.createCommit(tree: tree, parents: [head, theirs], message: message, author: identity, updating: nil)
             try moveBranch(to: commit, from: head, reason: "abmsync: finish merge")
             try git.cleanupState()
-            report.checkpoint = (commit.short, changes)
+            report.finishedMerge = (commit.short, authors, brought)
+            if !yours.isEmpty { report.checkpoint = (commit.short, yours) }
         } catch {
             throw AbmsyncError.from(error)
         }

@@ -96,29 +96,108 @@ public enum NewEntry {
         var written: [String] = []
         let wantsPlan = (request.tier == .strategic && workspace.policy.tier(.strategic).planRequired) || request.withPlan
         let planPath = "accounts/\(request.id).md"
-        var createdPlan = false
         let planFile = try repository.file(planPath)
+        var plan: String?
         if wantsPlan, try !planFile.exists() {
-            let plan = fill(
-                try template(.account, repository: repository),
-                values: [
-                    "id": request.id, "name": request.name ?? request.id, "ae": request.ae ?? "ae",
-                    "marketer": request.marketer ?? "marketer", "owner": request.ae ?? "owner",
-                    "date": today.description, "due": PlanDate(dayNumber: today.dayNumber + 30).description,
-                ])
+            plan = try accountPlan(
+                id: request.id, name: request.name, tier: request.tier, ae: request.ae, marketer: request.marketer,
+                cluster: request.cluster, program: request.program, repository: repository, today: today)
+        }
+        let name = request.name ?? request.id
+        var pending = [WorkspaceFile.accounts: editor.text]
+        if let plan { pending[planPath] = plan }
+        try refuseWhatValidateRejects(
+            request.name.map { "\($0) (\(request.id))" } ?? "account '\(request.id)'", pending: pending, before: load, repository: repository, today: today)
+        if let plan {
             try planFile.write(plan)
-            createdPlan = true
             written.append(planPath)
         }
         do {
             try accountsFile.write(editor.text)
         } catch {
-            if createdPlan { unlink(planFile.full) }
+            if plan != nil { unlink(planFile.full) }
             throw error
         }
         written.insert(WorkspaceFile.accounts, at: 0)
-        let name = request.name ?? request.id
         return Result(written: written, summary: "\(name): added as \(request.tier) (\(workspace.policy.tier(request.tier).name))")
+    }
+
+    /// `new plan ID`: the plan of an account already in accounts.yaml (one moved to tier 1 by hand),
+    /// from the template its tier uses, filled with what the account list says.
+    public static func addAccountPlan(id: String, in repository: PlanRepository, today: PlanDate) throws(AbmsyncError)
+        -> Result
+    {
+        try checkID(id, what: "account")
+        let load = WorkspaceLoader.load(from: WorkingTreeSource(root: repository.root))
+        guard let account = load.workspace.account(id) else {
+            throw .notFound(
+                what: "account '\(id)' in accounts.yaml",
+                hint: "add it with 'abmsync new account \(id) --tier N' (which writes its plan too)")
+        }
+        let path = "accounts/\(id).md"
+        let file = try repository.file(path)
+        if try file.exists() {
+            throw .alreadyExists(what: "account plan '\(path)'", location: SourceLocation(file: path), hint: "edit it")
+        }
+        let text = try accountPlan(
+            id: id, name: account.name?.value, tier: account.tier?.value ?? .strategic, ae: account.ae?.value,
+            marketer: account.marketer?.value, cluster: account.cluster?.value, program: account.program?.value,
+            repository: repository, today: today)
+        try refuseWhatValidateRejects(
+            "the plan of \(account.displayName) (\(id))", pending: [path: text], before: load, repository: repository,
+            today: today)
+        try file.write(text)
+        return Result(written: [path], summary: "\(account.displayName): account plan created")
+    }
+
+    /// An account's plan: the strategic template for tier 1, a short one beside its cluster's or
+    /// programme's for tiers 2 and 3.
+    static func accountPlan(
+        id: String, name: String?, tier: Tier, ae: String?, marketer: String?, cluster: String?, program: String?,
+        repository: PlanRepository, today: PlanDate
+    ) throws(AbmsyncError) -> String {
+        let group: (word: String, id: String?) = tier == .cluster ? ("cluster", cluster) : ("programme", program)
+        return fill(
+            tier == .strategic ? try template(.account, repository: repository) : try lightAccountTemplate(repository),
+            values: [
+                "id": id, "name": name ?? id, "ae": ae ?? "ae", "marketer": marketer ?? "marketer",
+                "owner": ae ?? marketer ?? "owner", "date": today.description,
+                "due": PlanDate(dayNumber: today.dayNumber + 30).description,
+                "subject": "\(tier)" + (group.id.map { ", \(group.word) \($0)" } ?? ""), "group": group.word,
+            ])
+    }
+
+    /// Runs validate's rules on the files as they would be after `new` (`pending` over the working
+    /// tree) and refuses, writing nothing, when that gives an error the files do not have today:
+    /// `new` never adds what validate then rejects. Errors already there (someone else's) do not stop it.
+    /// `allowing` names rules a fresh plan is expected to break until the team fills it in.
+    static func refuseWhatValidateRejects(
+        _ what: String, pending: [String: String], before: WorkspaceLoad, allowing: Set<String> = [],
+        repository: PlanRepository, today: PlanDate
+    ) throws(AbmsyncError) {
+        let validator = Validator(today: today)
+        let after = WorkspaceLoader.load(
+            from: PendingFiles(base: WorkingTreeSource(root: repository.root), files: pending.mapValues { Array($0.utf8) }))
+        struct Place: Hashable {
+            var rule: String
+            var file: String
+            var line: Int
+        }
+        struct Words: Hashable {
+            var rule: String
+            var file: String
+            var message: String
+        }
+        let old = validator.validate(before).filter { $0.severity == .error }
+        let places = Set(old.map { Place(rule: $0.rule, file: $0.location.file, line: $0.location.line) })
+        let words = Set(old.map { Words(rule: $0.rule, file: $0.location.file, message: $0.message) })
+        // A finding that was there (at the same place, or in the same words when lines moved) is not new.
+        let new = validator.validate(after).filter { finding in
+            finding.severity == .error && !allowing.contains(finding.rule)
+                && !places.contains(Place(rule: finding.rule, file: finding.location.file, line: finding.location.line))
+                && !words.contains(Words(rule: finding.rule, file: finding.location.file, message: finding.message))
+        }
+        if !new.isEmpty { throw .newRejected(what: what, findings: new) }
     }
 
     public static func addPlan(
@@ -131,7 +210,8 @@ public enum NewEntry {
             throw .alreadyExists(
                 what: "\(kind.title) '\(id)'", location: SourceLocation(file: path), hint: "edit it, or pick another id")
         }
-        let workspace = WorkspaceLoader.load(from: WorkingTreeSource(root: repository.root)).workspace
+        let load = WorkspaceLoader.load(from: WorkingTreeSource(root: repository.root))
+        let workspace = load.workspace
         if kind == .program {
             try checkPerson(owner, field: "owner", role: .marketingOps, team: workspace.team)
         } else if let owner, workspace.team[owner] == nil {
@@ -140,9 +220,14 @@ public enum NewEntry {
         let text = fill(
             try template(kind, repository: repository),
             values: [
-                "id": id, "name": name ?? id, "owner": owner ?? "owner", "date": today.description,
+                "id": id, "name": name ?? id, "owner": owner ?? "owner", "owner_field": owner ?? "\"\"",
+                "date": today.description,
                 "due": PlanDate(dayNumber: today.dayNumber + 30).description,
             ])
+        // A new cluster has no members yet: its size is for the accounts added to it next.
+        try refuseWhatValidateRejects(
+            "\(kind.title) '\(id)'", pending: [path: text], before: load,
+            allowing: kind == .cluster ? ["cluster-size"] : [], repository: repository, today: today)
         try file.write(text)
         return Result(written: [path], summary: "\(name ?? id): \(kind.title) created")
     }
@@ -155,6 +240,13 @@ public enum NewEntry {
         let local = try repository.file("templates/plans/\(kind.rawValue).md")
         if let data = try local.read() { return String(decoding: data, as: UTF8.self) }
         return BundledFiles.planTemplate(kind)
+    }
+
+    /// The repository's own templates/plans/account-light.md if it has one, else abmsync's.
+    static func lightAccountTemplate(_ repository: PlanRepository) throws(AbmsyncError) -> String {
+        let local = try repository.file("templates/plans/account-light.md")
+        if let data = try local.read() { return String(decoding: data, as: UTF8.self) }
+        return BundledFiles.lightAccountTemplate
     }
 
     static func fill(_ template: String, values: [String: String]) -> String {
@@ -197,4 +289,28 @@ public enum NewEntry {
             throw .editFailed(file: file.relative, reason: "line \(error.line): \(error.message)", hint: error.fix)
         }
     }
+}
+
+/// The working tree with some files as `new` would write them, for checking before writing.
+struct PendingFiles: ConcurrentWorkspaceSource {
+    var base: WorkingTreeSource
+    var files: [String: [UInt8]]
+    var label: String { base.label }
+
+    func read(_ path: String) throws(SourceError) -> [UInt8]? {
+        if let pending = files[path] { return pending }
+        return try base.read(path)
+    }
+
+    func list(_ folder: String) throws(SourceError) -> [String] {
+        var names = try base.list(folder)
+        let prefix = folder + "/"
+        for path in files.keys.sorted() where path.hasPrefix(prefix) {
+            let name = String(path.dropFirst(prefix.count))
+            if !name.contains("/"), !names.contains(name) { names.append(name) }
+        }
+        return names
+    }
+
+    func paths(in folder: String) throws(SourceError) -> [String] { try list(folder).map { folder + "/" + $0 } }
 }

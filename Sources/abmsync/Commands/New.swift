@@ -7,8 +7,8 @@ extension AbmsyncCommand {
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "new",
-            abstract: "Add an account to the shared list, or create a cluster or programme plan.",
-            subcommands: [NewAccount.self, NewCluster.self, NewProgramme.self])
+            abstract: "Add an account to the shared list, or create an account, cluster or programme plan.",
+            subcommands: [NewAccount.self, NewPlan.self, NewCluster.self, NewProgramme.self])
     }
 
     struct NewAccount: ParsableCommand {
@@ -59,6 +59,29 @@ extension AbmsyncCommand {
         }
     }
 
+    struct NewPlan: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "plan",
+            abstract: "Create the plan of an account already in accounts.yaml (accounts/<id>.md).",
+            discussion: """
+                For an account whose tier was changed by hand, or a tier 2 or 3 account that needs a plan of its own: \
+                tier 1 gets the strategic template, tiers 2 and 3 a short one; names and owners come from accounts.yaml.
+
+                Example:
+                  abmsync new plan acme-corp
+                """)
+
+        @OptionGroup var options: RepositoryOptions
+        @Argument(help: "Account id, as in accounts.yaml.") var id: String
+
+        func run() throws {
+            let repository = try PlanRepository.locate(from: options.repository)
+            let result = try NewEntry.addAccountPlan(id: id, in: repository, today: Today.date)
+            Console.out(result.summary)
+            for path in result.written { Console.out("  wrote \(path)") }
+        }
+    }
+
     struct NewCluster: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "cluster",
@@ -81,6 +104,7 @@ extension AbmsyncCommand {
             let result = try NewEntry.addPlan(kind: .cluster, id: id, name: name, owner: owner, in: repository, today: Today.date)
             Console.out(result.summary)
             for path in result.written { Console.out("  wrote \(path)") }
+            Console.out("Add its accounts with 'abmsync new account ID --tier 2 --cluster \(id)'.")
         }
     }
 

@@ -6,11 +6,11 @@ extension AbmsyncCommand {
     struct Resolve: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "resolve",
-            abstract: "Settle merge conflicts by keeping our or their version.",
+            abstract: "Settle merge conflicts by keeping your version or your teammate's.",
             discussion: """
                 With an account id, settles every conflict about that account (its entry in accounts.yaml and \
                 its plan accounts/<id>.md); with a file, every conflict in that file. --ours keeps your version, \
-                --theirs the incoming one. Without either, checks that you settled them by hand and lists what \
+                --theirs your teammate's (the one the merge brought in). Without either, checks that you settled them by hand and lists what \
                 is left (exit 1 while any is open). Nothing is written unless the result reads as a valid file.
 
                 Examples:
@@ -23,7 +23,7 @@ extension AbmsyncCommand {
         @Argument(help: ArgumentHelp("An account id (like acme-corp) or a file.", valueName: "account|file"))
         var target: String
         @Flag(help: "Keep our version (what you had before the merge).") var ours = false
-        @Flag(help: "Keep their version (what the merge brought in).") var theirs = false
+        @Flag(help: "Keep your teammate's version (what the merge brought in).") var theirs = false
 
         func validate() throws {
             if ours, theirs { throw ValidationError("use either --ours or --theirs, not both") }

@@ -59,6 +59,19 @@ enum SyncPrinter {
     }
 
     static func printRecorded(_ report: SyncReport) {
+        if let merge = report.finishedMerge {
+            let who = merge.authors.isEmpty ? "teammates" : merge.authors.joined(separator: ", ")
+            Console.out("Finished the merge with the changes from \(who) (\(merge.commit)).")
+            if !merge.brought.isEmpty { Console.out("Got from \(who):") }
+            for change in merge.brought.prefix(20) { Console.out("  \(change)") }
+            if merge.brought.count > 20 { Console.out("  … and \(merge.brought.count - 20) more") }
+            if let checkpoint = report.checkpoint {
+                Console.out("Your edits it keeps:")
+                for change in checkpoint.changes.prefix(20) { Console.out("  \(change)") }
+                if checkpoint.changes.count > 20 { Console.out("  … and \(checkpoint.changes.count - 20) more") }
+            }
+            return
+        }
         if let checkpoint = report.checkpoint {
             Console.out("Recorded your edits (\(checkpoint.commit)):")
             for change in checkpoint.changes.prefix(20) { Console.out("  \(change)") }
@@ -99,6 +112,11 @@ enum SyncPrinter {
         case .upToDate?: if report.pushedCommits == 0 { Console.out("Up to date with \(report.remoteURL ?? report.remote).") }
         case .fastForwarded?, .merged?:
             let who = report.incomingAuthors.isEmpty ? "" : " from \(report.incomingAuthors.joined(separator: ", "))"
+            guard !report.incoming.isEmpty else {
+                Console.out("Got teammates' changes\(who); they change nothing in the plans.")
+                if report.pullOutcome == .merged { Console.out("Merged them with yours; nothing conflicted.") }
+                break
+            }
             Console.out("Got teammates' changes\(who):")
             for change in report.incoming.prefix(30) { Console.out("  \(change)") }
             if report.incoming.count > 30 { Console.out("  … and \(report.incoming.count - 30) more") }
@@ -106,9 +124,14 @@ enum SyncPrinter {
         case .conflicts?:
             let who = report.incomingAuthors.isEmpty ? "teammates" : report.incomingAuthors.joined(separator: ", ")
             Console.out("Merged changes from \(who); \(report.conflicts.count) need\(report.conflicts.count == 1 ? "s" : "") a decision:")
-            for conflict in report.conflicts { Console.out("  \(conflict.file):\(conflict.line): \(conflict.summary)") }
+            let teammate = report.incomingAuthors.count == 1 ? report.incomingAuthors[0] : nil
+            let theirs = teammate.map { "\($0)'s" } ?? "teammates'"
+            for conflict in report.conflicts {
+                Console.out("  \(conflict.file):\(conflict.line): \(conflict.summary(teammate: teammate))")
+            }
             Console.out("Everything else is merged. Open each file at the line shown, keep the right version and delete the")
-            Console.out("<<<<<<< ======= >>>>>>> lines (or run 'abmsync resolve ACCOUNT --ours|--theirs'), then run 'abmsync sync'.")
+            Console.out("<<<<<<< ======= >>>>>>> lines (or run 'abmsync resolve ACCOUNT --ours' to keep yours, '--theirs' to keep")
+            Console.out("\(theirs)), then run 'abmsync sync'.")
             return ExitStatus.needsAttention
         case nil: break
         }
