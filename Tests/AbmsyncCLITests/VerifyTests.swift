@@ -145,4 +145,22 @@ import Testing
         #expect(unknown.status == 2, "\(unknown.combined)")
         #expect(unknown.stderr.contains("git log --oneline"))
     }
+
+    @Test func ownersSaysWhoMayChangeAnAccountAndAFile() {
+        let history = History()
+        let account = CLITests.abmsync(["owners", "stark"], in: history.root)
+        #expect(account.status == 0, "\(account.combined)")
+        let lines = account.stdout.components(separatedBy: "\n")
+        #expect(lines[0] == "Stark Industries (stark), tier 1")
+        #expect(lines[1] == "  its stage, ACV, review date and other fields: Jane Doe (Stark Industries' AE), Sam Lee (Stark Industries' marketer), Val Park (admin)")
+        #expect(lines[2] == "  its tier (and the cluster or programme that comes with it): Val Park (admin)")
+        // A reserved section takes the plan's permission and the section's role.
+        #expect(account.stdout.contains("\n    its Plays section: Sam Lee (marketer), Val Park (admin)\n"))
+        #expect(account.stdout.contains("\n    its Buying Group section: Jane Doe (account executive), Val Park (admin)\n"))
+
+        let team = CLITests.abmsync(["owners", "team.yaml"], in: history.root)
+        #expect(team.stdout == "team.yaml\n  any change: Val Park (admin)\n")
+        let other = CLITests.abmsync(["owners", "README.md"], in: history.root)
+        #expect(other.stdout.contains("abmsync does not read this file"))
+    }
 }

@@ -9,9 +9,25 @@ public struct Snapshot {
         self.source = source
     }
 
-    /// The snapshot of `source`, loaded.
+    /// The snapshot of `source`, loaded as far as the permission rules need: the policy, the team,
+    /// the account list and the programme plans (for their owners). Account and cluster plans are
+    /// compared from the source only when they changed, never parsed all.
     public init(loading source: some WorkspaceSource) {
-        self.init(workspace: WorkspaceLoader.load(from: source).workspace, source: source)
+        self.init(workspace: WorkspaceLoader.load(from: RulesOnlySource(source)).workspace, source: source)
+    }
+}
+
+/// A source that shows the loader only what the permission rules read.
+private struct RulesOnlySource<Base: WorkspaceSource>: WorkspaceSource {
+    let base: Base
+    init(_ base: Base) { self.base = base }
+    var label: String { base.label }
+    func read(_ path: String) throws(SourceError) -> [UInt8]? { try base.read(path) }
+    func list(_ folder: String) throws(SourceError) -> [String] {
+        folder == Plan.Kind.program.folder ? try base.list(folder) : []
+    }
+    func paths(in folder: String) throws(SourceError) -> [String] {
+        folder == Plan.Kind.program.folder ? try base.paths(in: folder) : []
     }
 }
 
@@ -64,15 +80,15 @@ struct PermissionNeed {
     var accountID: String?
 }
 
-private struct Judge {
+struct Judge {
     let old: Workspace
     let new: Workspace
-    let newSource: any WorkspaceSource
+    let newSource: (any WorkspaceSource)?
     let permissions: Permissions
     /// Normalised section title → the roles it is reserved to.
     let reserved: [String: [Role]]
 
-    init(old: Workspace, new: Workspace, newSource: any WorkspaceSource) {
+    init(old: Workspace, new: Workspace, newSource: (any WorkspaceSource)?) {
         self.old = old
         self.new = new
         self.newSource = newSource
@@ -114,7 +130,7 @@ private struct Judge {
             action: "make this change to \(change.subject)", location: SourceLocation(file: change.subject))
     }
 
-    private func accountNeeds(_ change: PlanChange, moved: Set<String>) -> [PermissionNeed] {
+    func accountNeeds(_ change: PlanChange, moved: Set<String>) -> [PermissionNeed] {
         let id = change.subject
         let before = old.account(id)
         let after = new.account(id)
@@ -183,7 +199,7 @@ private struct Judge {
         }
     }
 
-    private func planNeeds(_ change: PlanChange, kind: Plan.Kind) -> [PermissionNeed] {
+    func planNeeds(_ change: PlanChange, kind: Plan.Kind) -> [PermissionNeed] {
         let path = change.subject
         let id = String(path.split(separator: "/").last?.dropLast(3) ?? "")
         let plan = change.subjectName
@@ -266,7 +282,7 @@ private struct Judge {
 
     /// The line of each `##` section of the new version of a plan, by normalised title.
     private func sectionLines(_ path: String) -> [String: Int] {
-        guard let bytes = (try? newSource.read(path)) ?? nil, let text = try? PlanText.decode(bytes) else { return [:] }
+        guard let bytes = (try? newSource?.read(path)) ?? nil, let text = try? PlanText.decode(bytes) else { return [:] }
         let lines = TextLines(text)
         var bodyStart = 1
         if case .found(_, let body) = FrontMatter.split(lines) { bodyStart = body }
@@ -294,7 +310,7 @@ private struct Judge {
                 if person.has(role) { return role.title }
             case .accountOwners:
                 if let account = need.account, let field = accountOwnerField(of: id, in: account) {
-                    return "\(account.displayName)'s \(field)"
+                    return "\(Judge.possessive(account.displayName)) \(field)"
                 }
             case .clusterOwners:
                 if let cluster = need.cluster, clusterOwners(cluster, excluding: need.excluding).contains(id) {
@@ -330,11 +346,17 @@ private struct Judge {
 
     // MARK: - Findings
 
-    func refusal(_ need: PermissionNeed, author: Person) -> Finding {
+    /// "Val Park (admin)" for everyone team.yaml lists who may make the change.
+    func allowed(_ need: PermissionNeed) -> [String] {
         var allowed: [String] = []
         for person in old.team.people {
             if let label = label(person, for: need) { allowed.append("\(person.name) (\(label))") }
         }
+        return allowed
+    }
+
+    func refusal(_ need: PermissionNeed, author: Person) -> Finding {
+        let allowed = allowed(need)
         let shown = allowed.count > 5 ? Array(allowed.prefix(5)) + ["\(allowed.count - 5) more"] : allowed
         let names = Judge.list(shown, joiner: "or")
         let why: String
@@ -368,6 +390,9 @@ private struct Judge {
                 : "commit with the email team.yaml lists for you (git config user.email), or ask \(Judge.list(admins, joiner: "or")) to add you to team.yaml",
             account: first.subject == WorkspaceFile.accounts ? nil : (new.account(first.subject) ?? old.account(first.subject))?.id.value)
     }
+
+    /// "Acme Corp's", "Stark Industries'".
+    static func possessive(_ name: String) -> String { name.hasSuffix("s") ? name + "'" : name + "'s" }
 
     static func list(_ items: [String], joiner: String) -> String {
         switch items.count {
