@@ -59,6 +59,8 @@ public struct Policy: Sendable {
     public var programSections: [String]
     /// Per-rule severity overrides.
     public var ruleLevels: [String: RuleLevel]
+    /// Who may change what (`permissions:`); issue 13's defaults when absent.
+    public var permissions: Permissions = .defaults
 
     public func tier(_ tier: Tier) -> TierPolicy {
         tiers[tier] ?? TierPolicy(name: tier.defaultName)

@@ -146,7 +146,7 @@ struct FieldReader {
         guard let entries = mapping(root, what: "abmsync.yaml", example: "version: 1") else { return policy }
         _ = checkUnknownKeys(
             entries,
-            known: ["version", "stages", "review_every_days", "tiers", "separation", "scoring", "sections", "rules", "plans"],
+            known: ["version", "stages", "review_every_days", "tiers", "separation", "scoring", "sections", "rules", "plans", "permissions"],
             context: "abmsync.yaml")
         for entry in entries {
             let value = entry.value
@@ -216,6 +216,8 @@ struct FieldReader {
                     if kind.key == "cluster" { policy.clusterSections = sections }
                     if kind.key == "program" || kind.key == "programme" { policy.programSections = sections }
                 }
+            case "permissions":
+                policy.permissions = permissions(value)
             case "rules":
                 guard let rules = mapping(value, what: "'rules'", example: "rules: {review-overdue: warning}") else { continue }
                 for rule in rules {
