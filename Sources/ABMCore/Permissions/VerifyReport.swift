@@ -73,16 +73,16 @@ public struct VerifyReport: Sendable {
             out += index == 0 ? "\n" : ",\n"
             let findings = judged.findings.map { finding in
                 "{" + [
-                    "\"file\": \(JSON.string(finding.location.file))", "\"line\": \(finding.location.line)",
-                    "\"column\": \(finding.location.column)", "\"severity\": \(JSON.string(finding.severity.rawValue))",
-                    "\"rule\": \(JSON.string(finding.rule))", "\"message\": \(JSON.string(finding.message))",
-                    "\"why\": \(JSON.string(finding.why))", "\"fix\": \(JSON.string(finding.fix))",
-                    "\"account\": \(JSON.string(finding.account))",
+                    "\"file\": \(JSONText.displayed(finding.location.file))", "\"line\": \(finding.location.line)",
+                    "\"column\": \(finding.location.column)", "\"severity\": \(JSONText.displayed(finding.severity.rawValue))",
+                    "\"rule\": \(JSONText.displayed(finding.rule))", "\"message\": \(JSONText.displayed(finding.message))",
+                    "\"why\": \(JSONText.displayed(finding.why))", "\"fix\": \(JSONText.displayed(finding.fix))",
+                    "\"account\": \(JSONText.displayed(finding.account))",
                 ].joined(separator: ", ") + "}"
             }
-            out += "    {\"commit\": \(JSON.string(judged.commit)), \"author\": \(JSON.string(judged.authorName)), "
-            out += "\"email\": \(JSON.string(judged.authorEmail)), \"summary\": \(JSON.string(judged.summary)), "
-            out += "\"allowed\": \(judged.allowed), \"note\": \(JSON.string(judged.note)), "
+            out += "    {\"commit\": \(JSONText.displayed(judged.commit)), \"author\": \(JSONText.displayed(judged.authorName)), "
+            out += "\"email\": \(JSONText.displayed(judged.authorEmail)), \"summary\": \(JSONText.displayed(judged.summary)), "
+            out += "\"allowed\": \(judged.allowed), \"note\": \(JSONText.displayed(judged.note)), "
             out += "\"findings\": [" + findings.joined(separator: ", ") + "]}"
         }
         out += commits.isEmpty ? "]\n}\n" : "\n  ]\n}\n"
