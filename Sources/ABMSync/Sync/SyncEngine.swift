@@ -96,6 +96,8 @@ public final class SyncEngine {
         let lock = try RepositoryLock.acquire(gitDirectory: git.gitDirectory)
         defer { lock.release() }
         var report = try prepareReport()
+        try GitLocks.prepare(gitDirectory: git.gitDirectory, root: repository.root, branch: report.branch, remote: remote)
+        defer { GitLocks.finish(gitDirectory: git.gitDirectory) }
         let identity = try currentIdentity()
         try finishResolvedMerge(identity: identity, report: &report)
         try checkpoint(identity: identity, report: &report, validate: validateLocalEdits)
