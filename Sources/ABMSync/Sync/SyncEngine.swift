@@ -79,7 +79,7 @@ public final class SyncEngine {
     }
 
     /// Send local edits (validated), merging teammates' changes first when the remote moved.
-    public func push(maxAttempts: Int = 3) throws(AbmsyncError) -> SyncReport {
+    public func push(maxAttempts: Int = PushRace.maxAttempts) throws(AbmsyncError) -> SyncReport {
         try session(validateLocalEdits: true) { (identity, report) throws(AbmsyncError) in
             if sharedFolderIsMissing(&report) { return }
             try pushLoop(identity: identity, report: &report, maxAttempts: maxAttempts)
@@ -87,7 +87,7 @@ public final class SyncEngine {
     }
 
     /// Pull, then push.
-    public func sync(maxAttempts: Int = 3) throws(AbmsyncError) -> SyncReport {
+    public func sync(maxAttempts: Int = PushRace.maxAttempts) throws(AbmsyncError) -> SyncReport {
         try session(validateLocalEdits: true) { (identity, report) throws(AbmsyncError) in
             guard try fetchOrGoOffline(&report) else { return }
             try integrate(identity: identity, report: &report)
@@ -104,6 +104,8 @@ public final class SyncEngine {
         let lock = try RepositoryLock.acquire(gitDirectory: git.gitDirectory)
         defer { lock.release() }
         var report = try prepareReport()
+        try GitLocks.prepare(gitDirectory: git.gitDirectory, root: repository.root, branch: report.branch, remote: remote)
+        defer { GitLocks.finish(gitDirectory: git.gitDirectory) }
         let identity = try currentIdentity()
         try finishResolvedMerge(identity: identity, report: &report)
         try checkpoint(identity: identity, report: &report, validate: validateLocalEdits)
@@ -481,11 +483,16 @@ public final class SyncEngine {
                     report.offlineReason = failure.offlineReason
                     return
                 }
-                let remoteMoved = error.code == .nonFastForward
-                    || (error.code == .pushRejected
-                        && error.rejectedReferences.contains { $0.reason.contains("fetch first") || $0.reason.contains("non-fast-forward") })
-                guard remoteMoved, attempt < maxAttempts else { throw failure.asAbmsyncError }
-                // A teammate pushed meanwhile: bring their work in, then try again (never force).
+                guard PushRace.lostTheRace(error) else { throw failure.asAbmsyncError }
+                guard attempt < maxAttempts else {
+                    throw .invalidArgument(
+                        "cannot send your edits to \(report.remoteURL ?? remote): teammates sent changes at the same moment "
+                            + "\(maxAttempts) times in a row (each time abmsync merged theirs with yours and tried again)",
+                        hint: "nothing is lost; run 'abmsync sync' again in a minute")
+                }
+                // A teammate pushed first: wait a little (random, longer each time, so racing teammates
+                // spread out), bring their work in, validate, and try again (never force).
+                PushRace.wait(beforeAttempt: attempt + 1)
                 guard try fetchOrGoOffline(&report) else { return }
                 try integrate(identity: identity, report: &report)
                 if report.pullOutcome == .conflicts { return }
@@ -521,7 +528,10 @@ struct SyncFailure: Error {
             return .git(error, hint: error.hint ?? "the server's certificate or host key is not trusted; ask your admin")
         }
         if error.code == .pushRejected {
-            return .git(error, hint: error.hint ?? "the server refused the change; its message is above")
+            return .git(
+                error,
+                hint: "the shared repository's rules (a server hook, a protected branch) refused your edits for the reason above; "
+                    + "they are kept here: ask whoever runs the shared repository")
         }
         return .git(error, hint: error.hint)
     }
@@ -531,6 +541,42 @@ extension Signature {
     /// The same person, stamped with the current time.
     func stampedNow() -> Signature {
         Signature(name: name, email: email, time: Int64(Date().timeIntervalSince1970), offsetMinutes: offsetMinutes)
+    }
+}
+
+/// A push that lost the race to a teammate's: told apart from a real refusal, and retried after a
+/// jittered, growing wait.
+public enum PushRace {
+    /// Tries per push or sync before giving up (the edits stay recorded locally).
+    public static let maxAttempts = 10
+
+    /// What servers and libgit2 say when the branch moved between our fetch and our push.
+    static let raceMarkers = [
+        "fetch first", "non-fast-forward", "cannot lock ref", "failed to update ref", "failed to lock",
+        "stale info", "not present locally", "but expected", "reference already exists",
+    ]
+
+    /// True when the push failed because a teammate's push got in first (the remote branch moved):
+    /// libgit2's own non-fast-forward check, or a server that refused to move the branch for that
+    /// reason. A hook or a protected branch that declined is a refusal, never a race.
+    static func lostTheRace(_ error: GitError) -> Bool {
+        if error.code == .nonFastForward { return true }
+        let message = (error.libraryMessage ?? "").lowercased()
+        if error.code == .pushRejected {
+            let reasons = error.rejectedReferences.map { $0.reason.lowercased() }
+            if reasons.contains(where: { $0.contains("declined") || $0.contains("protected") }) { return false }
+            return reasons.contains { reason in raceMarkers.contains { reason.contains($0) } }
+                || raceMarkers.contains { message.contains($0) }
+        }
+        return message.contains("not present locally")
+    }
+
+    /// Sleeps before try number `attempt` (2, 3, …): half of 200 ms × 2^(attempt-2), capped at 4 s,
+    /// plus a random part as large again, so teammates who collided do not collide again.
+    static func wait(beforeAttempt attempt: Int) {
+        let ceiling = min(4, 0.2 * pow(2, Double(max(0, attempt - 2))))
+        let seconds = ceiling / 2 + Double.random(in: 0...(ceiling / 2))
+        usleep(useconds_t(seconds * 1_000_000))
     }
 }
 
@@ -570,7 +616,9 @@ enum LocalRemote {
         try? shared.deleteReference(temporaryReference)
         if let failure {
             if failure.code == .modified || failure.code == .exists || failure.code == .locked {
-                throw GitError(code: .nonFastForward, operation: "send changes", subject: branch)
+                throw GitError(
+                    code: .nonFastForward, operation: "send changes", subject: branch,
+                    libraryMessage: "a teammate sent changes to the shared folder first")
             }
             throw failure
         }
