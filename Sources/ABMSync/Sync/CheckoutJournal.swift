@@ -174,13 +174,16 @@ enum WorkingFiles {
             for path in paths {
                 let file = try repository.file(path)
                 let entry = try git.treeEntry(at: path, inTree: tree)
+                var editedSince = false
                 if let from {
                     let current = try file.read()
                     let before = try git.treeEntry(at: path, inTree: from).map { (e) throws(GitError) in try git.blobData(e.id) }
                     let after = try entry.map { (e) throws(GitError) in try git.blobData(e.id) }
-                    if current != nil, current != before, current != after { continue }
+                    editedSince = current != nil && current != before && current != after
                 }
-                if let entry {
+                if editedSince {
+                    // left as the person has it; the index still gets the step's version below
+                } else if let entry {
                     switch entry.mode {
                     case 0o100644, 0o100755:
                         let bytes = try git.blobData(entry.id)
@@ -196,6 +199,11 @@ enum WorkingFiles {
                 }
                 if let index, let stage {
                     if let staged = try git.treeEntry(at: path, inTree: stage) {
+                        // The file just written is the staged version: stage it from disk, so the index
+                        // knows its size and time and later status checks need not read it again.
+                        if !editedSince, entry?.id == staged.id, staged.mode == 0o100644 || staged.mode == 0o100755 {
+                            try index.addFromWorkingTree(path: path)
+                        }
                         if index.entry(at: path)?.id != staged.id { try index.add(path: path, blob: staged.id, mode: staged.mode) }
                     } else if index.entry(at: path) != nil {
                         try index.remove(path: path)
