@@ -29,6 +29,25 @@ public struct ResolveReport: Sendable {
     /// Open conflicts elsewhere in the working tree.
     public var otherOpen: Int
     public var mergeInProgress: Bool
+    /// Set when the target (without --ours/--theirs) has no open conflict and nothing was settled for
+    /// it: the command line named the wrong thing. `openConflicts` are the ones that are open.
+    public var notInConflict = false
+    public var openConflicts: [OpenConflict] = []
+
+    /// The error for `notInConflict`: what was asked, what is open instead, what to run.
+    public func renderNotInConflict() -> String {
+        var out = ["error: '\(target)' has no open conflict"]
+        if openConflicts.isEmpty {
+            out.append("  nothing is in conflict in this repository")
+        } else {
+            out.append("  open conflicts:")
+            for conflict in openConflicts {
+                out.append("    \(conflict.resolveTarget): \(conflict.file):\(conflict.block.line): \(conflict.subject)")
+            }
+            out.append("  hint: run 'abmsync resolve ACCOUNT --ours' or '--theirs' with one of them ('abmsync conflicts' shows each)")
+        }
+        return out.joined(separator: "\n")
+    }
 
     /// Who made the commit being merged.
     public var teammate: String?
@@ -133,6 +152,10 @@ public enum ConflictResolver {
         let after = try ConflictList.scan(repository)
         report.otherOpen = after.conflicts.count + after.malformed.count - report.remaining.count
         report.mergeInProgress = after.mergingCommit != nil
+        if side == nil, report.remaining.isEmpty, report.markedResolved.isEmpty, !selection.known || !report.mergeInProgress {
+            report.notInConflict = true
+            report.openConflicts = after.conflicts
+        }
         return report
     }
 

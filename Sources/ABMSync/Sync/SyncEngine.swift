@@ -103,6 +103,9 @@ public final class SyncEngine {
     ) throws(AbmsyncError) -> SyncReport {
         let lock = try RepositoryLock.acquire(gitDirectory: git.gitDirectory)
         defer { lock.release() }
+        // A step a killed run left half done is finished first; its temporary files go.
+        try CheckoutJournal.recover(repository)
+        FileSystem.removeLeftoverTemporaryFiles(root: repository.root, gitDirectory: git.gitDirectory)
         var report = try prepareReport()
         try GitLocks.prepare(gitDirectory: git.gitDirectory, root: repository.root, branch: report.branch, remote: remote)
         defer { GitLocks.finish(gitDirectory: git.gitDirectory) }
@@ -303,8 +306,11 @@ public final class SyncEngine {
             try IncomingCheck.check(git, theirs: theirs, head: try git.headCommitID())
             guard let head = try git.headCommitID() else {
                 // Nothing local yet: take the remote's history as it is.
-                try git.checkoutTree(try git.commit(theirs).treeID, force: true)
-                try git.setReference(try headBranchReference(), to: theirs, logMessage: "abmsync: first pull")
+                let tree = try git.commit(theirs).treeID
+                try CheckoutJournal(
+                    kind: .first, branch: try headBranchReference(), old: nil, target: theirs, from: nil, files: tree, stage: tree,
+                    paths: []
+                ).run(repository)
                 report.pullOutcome = .fastForwarded
                 try describeIncoming(from: nil, to: theirs, report: &report)
                 return
@@ -323,9 +329,7 @@ public final class SyncEngine {
                 // Files first, then the branch: a crash in between leaves the new files as edits that the
                 // next run records and merges again, never an old tree recorded over new history.
                 let files = try filesWithKeptEdits(on: target)
-                try git.checkoutTree(files.tree, force: true, paths: try changedFiles(to: files.tree))
-                try stageOnly(target, writtenFrom: head, files: files.tree)
-                try moveBranch(to: target, from: head, reason: "abmsync: pull (fast-forward)")
+                try step(.fastForward, to: target, from: head, workingTree: workingTree, files: files.tree).run(repository)
                 report.pullOutcome = files.conflicts.isEmpty ? .fastForwarded : .conflicts
                 report.conflicts = files.conflicts
                 try describeIncoming(from: head, to: target, report: &report)
@@ -337,10 +341,7 @@ public final class SyncEngine {
                     tree: tree, parents: [head, theirs], message: message, author: identity, updating: nil)
                 FaultInjection.crashPoint("after-merge-commit")
                 let files = try filesWithKeptEdits(on: commit)
-                try git.checkoutTree(files.tree, force: true, paths: try changedFiles(to: files.tree))
-                try stageOnly(commit, writtenFrom: head, files: files.tree)
-                FaultInjection.crashPoint("after-checkout")
-                try moveBranch(to: commit, from: head, reason: "abmsync: pull (merge)")
+                try step(.merge, to: commit, from: head, workingTree: workingTree, files: files.tree).run(repository)
                 report.pullOutcome = files.conflicts.isEmpty ? .merged : .conflicts
                 report.conflicts = files.conflicts
             case .conflicted(var tree, var conflicts):
@@ -357,13 +358,11 @@ public final class SyncEngine {
                 try describeIncoming(from: base, to: theirs, report: &report)
                 // Files get the merged content, conflicted ones with markers; HEAD stays where it is and
                 // MERGE_HEAD records what is being merged (git status shows it, as after git merge).
-                let index = try git.index()
-                try index.read(tree: tree, from: git)
-                try index.write()
-                FaultInjection.crashPoint("before-conflict-checkout")
-                try git.checkoutTree(tree, force: true, paths: try changedFiles(to: tree))
-                try git.recordMergeInProgress(
-                    theirs: theirs, message: "Merge teammates' changes (\(conflicts.count.counted("conflict")) settled)\n")
+                try CheckoutJournal(
+                    kind: .conflict, branch: try headBranchReference(), old: head, target: theirs, from: workingTree, files: tree,
+                    stage: tree, paths: try changedFiles(to: tree),
+                    message: "Merge teammates' changes (\(conflicts.count.counted("conflict")) settled)"
+                ).run(repository)
                 report.pullOutcome = .conflicts
                 report.conflicts = conflicts
             }
@@ -388,23 +387,21 @@ public final class SyncEngine {
         }
     }
 
-    /// After the files got `files` (the tip's tree plus kept edits), the index holds the tip's
-    /// version of every file the move from `old` touched: the kept edits stay unstaged, as they were.
-    private func stageOnly(_ tip: ObjectID, writtenFrom old: ObjectID, files: ObjectID) throws(GitError) {
-        guard keptEdits != nil else { return }
+    /// The journalled step that moves the branch from `old` to `tip`: the working files (now
+    /// `workingTree`) become `files` (the tip's tree plus kept edits); the index holds the tip's version
+    /// of every file the move touched, so kept edits stay unstaged, as they were.
+    private func step(
+        _ kind: CheckoutJournal.Kind, to tip: ObjectID, from old: ObjectID, workingTree: ObjectID, files: ObjectID
+    ) throws(GitError) -> CheckoutJournal {
         let tipTree = try git.commit(tip).treeID
-        let paths = Set(try git.changedPaths(from: try git.commit(old).treeID, to: tipTree))
-            .union(try git.changedPaths(from: tipTree, to: files))
-        let index = try git.index()
-        for path in paths.sorted() {
-            let entry = try git.treeEntry(at: path, inTree: tipTree)
-            if let entry {
-                if index.entry(at: path)?.id != entry.id { try index.add(path: path, blob: entry.id, mode: entry.mode) }
-            } else if index.entry(at: path) != nil {
-                try index.remove(path: path)
-            }
+        var paths = Set(try git.changedPaths(from: workingTree, to: files))
+        if keptEdits != nil {
+            paths.formUnion(try git.changedPaths(from: try git.commit(old).treeID, to: tipTree))
+            paths.formUnion(try git.changedPaths(from: tipTree, to: files))
         }
-        try index.write()
+        return CheckoutJournal(
+            kind: kind, branch: try headBranchReference(), old: old, target: tip, from: workingTree, files: files, stage: tipTree,
+            paths: paths.sorted())
     }
 
     private func headBranchReference() throws(GitError) -> String {
@@ -639,4 +636,6 @@ enum FaultInjection {
     static func crashPoint(_ name: String) {
         if point == name { _exit(137) }
     }
+
+    static func isArmed(_ name: String) -> Bool { point == name }
 }

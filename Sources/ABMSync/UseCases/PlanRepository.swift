@@ -33,8 +33,21 @@ public final class PlanRepository {
             throw .invalidArgument("'\(path)' is a bare repository with no working files", hint: "clone it with 'abmsync clone'")
         }
         let root = String(workdir.dropLast())
+        let planRepository = PlanRepository(git: repository, root: root)
+        try planRepository.finishInterruptedStep()
         guard FileSystem.exists(root + "/" + WorkspaceFile.policy) else { throw .notAPlanRepository(path: root) }
-        return PlanRepository(git: repository, root: root)
+        return planRepository
+    }
+
+    /// Every command starts here: a pull step a killed run left half done (`CheckoutJournal`) is
+    /// finished before anything reads the working files, so abmsync's own half-done work is never taken
+    /// for the person's edit. When another abmsync holds the repository the step is its own, still
+    /// running: it is left to it.
+    func finishInterruptedStep() throws(AbmsyncError) {
+        guard FileSystem.exists(CheckoutJournal.path(gitDirectory: git.gitDirectory)) else { return }
+        guard let lock = try? RepositoryLock.acquire(gitDirectory: git.gitDirectory, timeout: 0) else { return }
+        defer { lock.release() }
+        try CheckoutJournal.recover(self)
     }
 
     public func path(_ relative: String) -> String { root + "/" + relative }

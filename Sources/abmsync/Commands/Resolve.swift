@@ -11,7 +11,7 @@ extension AbmsyncCommand {
                 With an account id, settles every conflict about that account (its entry in accounts.yaml and \
                 its plan accounts/<id>.md); with a file, every conflict in that file. --ours keeps your version, \
                 --theirs your teammate's (the one the merge brought in). Without either, checks that you settled them by hand and lists what \
-                is left (exit 1 while any is open). Nothing is written unless the result reads as a valid file.
+                is left (exit 1 while any is open; 64 when it has no open conflict). Nothing is written unless the result reads as a valid file.
 
                 Examples:
                   abmsync resolve acme-corp --theirs
@@ -32,6 +32,10 @@ extension AbmsyncCommand {
         func run() throws {
             let side: ConflictBlock.Side? = ours ? .ours : theirs ? .theirs : nil
             let report = try ConflictResolver.run(at: options.repository, target: target, keep: side)
+            if report.notInConflict {
+                Console.err(report.renderNotInConflict())
+                throw ExitCode(ExitStatus.usage)
+            }
             Console.out(report.renderText())
             if !report.remaining.isEmpty { throw ExitCode(ExitStatus.needsAttention) }
         }
