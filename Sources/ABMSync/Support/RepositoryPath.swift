@@ -106,14 +106,15 @@ public struct RepositoryPath: Sendable, CustomStringConvertible {
 
     // MARK: - The rule
 
-    /// Why `relative` is not a plain path inside the root, or nil.
+    /// Why `relative` is not a plain path inside the root, or nil. A control character in a name is
+    /// not a way out of the repository: a teammate's file so named is checked out as git does, printed
+    /// escaped, and reported by validate as an invalid id (`plan-file-name`).
     static func syntaxProblem(_ relative: String) -> String? {
         if relative.isEmpty { return "the path is empty" }
         if relative.hasPrefix("/") { return "the path is absolute" }
         for component in relative.split(separator: "/", omittingEmptySubsequences: false) {
             if component.isEmpty || component == "." || component == ".." { return "the path has an empty, '.' or '..' part" }
             if isGitFolderName(component) { return "'\(component)' is git's own folder" }
-            if component.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) { return "the path holds a control character" }
         }
         return nil
     }
