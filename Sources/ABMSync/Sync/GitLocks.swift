@@ -36,6 +36,12 @@ enum GitLocks {
         try FileSystem.writeAtomically("\(getpid()) \(Date().timeIntervalSince1970)\n", to: record)
     }
 
+    /// True when `error` is git saying one of its lock files is there (a process working, or one killed).
+    static func isLockInTheWay(_ error: AbmsyncError) -> Bool {
+        if case .git(let git, _) = error { return git.code == .locked }
+        return false
+    }
+
     /// Ends this run's record: the run finished (successfully or with a reported error).
     static func finish(gitDirectory: String) {
         unlink(gitDirectory + "abmsync-run")

@@ -103,12 +103,13 @@ public final class SyncEngine {
     ) throws(AbmsyncError) -> SyncReport {
         let lock = try RepositoryLock.acquire(gitDirectory: git.gitDirectory)
         defer { lock.release() }
-        // A step a killed run left half done is finished first; its temporary files go.
-        try CheckoutJournal.recover(repository)
-        FileSystem.removeLeftoverTemporaryFiles(root: repository.root, gitDirectory: git.gitDirectory)
         var report = try prepareReport()
+        // git's lock files a killed run left go first (the step below needs the index), then a step
+        // a killed run left half done is finished, then its temporary files go.
         try GitLocks.prepare(gitDirectory: git.gitDirectory, root: repository.root, branch: report.branch, remote: remote)
         defer { GitLocks.finish(gitDirectory: git.gitDirectory) }
+        try CheckoutJournal.recover(repository)
+        FileSystem.removeLeftoverTemporaryFiles(root: repository.root, gitDirectory: git.gitDirectory)
         let identity = try currentIdentity()
         try finishResolvedMerge(identity: identity, report: &report)
         try checkpoint(identity: identity, report: &report, validate: validateLocalEdits)

@@ -47,7 +47,13 @@ public final class PlanRepository {
         guard FileSystem.exists(CheckoutJournal.path(gitDirectory: git.gitDirectory)) else { return }
         guard let lock = try? RepositoryLock.acquire(gitDirectory: git.gitDirectory, timeout: 0) else { return }
         defer { lock.release() }
-        try CheckoutJournal.recover(self)
+        // A git lock file a killed run left in the way is settled by the next pull/push/sync, which
+        // then finishes the step (GitLocks); any other command goes on with the files as they are.
+        do {
+            try CheckoutJournal.recover(self)
+        } catch where GitLocks.isLockInTheWay(error) {
+            return
+        }
     }
 
     public func path(_ relative: String) -> String { root + "/" + relative }
