@@ -18,6 +18,9 @@ public enum AbmsyncError: Error, Sendable {
     case cannotResolve(file: String, line: Int, reason: String, hint: String?)
     /// The plans have errors, so abmsync will not record or send them.
     case validationFailed([Finding])
+    /// Commits waiting to be sent make changes their authors may not make (`permissions:`, judged as
+    /// `abmsync verify` does): nothing was sent, the commits stay here.
+    case changesRefused([VerifyReport.Judged])
     /// Conflicts from a merge are still marked in the files, so abmsync will not record or send them.
     case conflictsOpen(String, hint: String)
     /// `new` did not add `what`: validate would reject the result with these errors; nothing was written.
@@ -27,7 +30,7 @@ public enum AbmsyncError: Error, Sendable {
     /// errors in the plans, or conflicts to settle. Everything else is abmsync failing (exit code 2).
     public var plansNeedAttention: Bool {
         switch self {
-        case .validationFailed, .conflictsOpen, .newRejected: return true
+        case .validationFailed, .changesRefused, .conflictsOpen, .newRejected: return true
         default: return false
         }
     }
@@ -73,6 +76,22 @@ public enum AbmsyncError: Error, Sendable {
             for finding in findings.prefix(20) { lines.append("  " + finding.formatted) }
             if findings.count > 20 { lines.append("  … and \(findings.count - 20) more (abmsync validate lists them all)") }
             lines.append("  hint: fix them (abmsync validate shows each with how to fix), then try again")
+        case .changesRefused(let commits):
+            let findings = commits.reduce(0) { $0 + $1.findings.count }
+            lines.append(
+                "error: \(commits.count == 1 ? "a commit" : "\(commits.count) commits") waiting to be sent "
+                    + "\(commits.count == 1 ? "makes" : "make") \(findings == 1 ? "a change" : "changes") "
+                    + "\(commits.count == 1 ? "its author" : "their authors") may not make; nothing was sent")
+            for judged in commits.prefix(10) {
+                lines.append(DisplayText.escaped("  \(judged.short) \(judged.authorName) <\(judged.authorEmail)>: \(judged.summary)"))
+                for finding in judged.findings.prefix(10) { lines.append("    " + finding.formatted) }
+                if judged.findings.count > 10 { lines.append("    … and \(judged.findings.count - 10) more") }
+            }
+            if commits.count > 10 { lines.append("  … and \(commits.count - 10) more commits (abmsync verify lists them all)") }
+            lines.append(
+                "  hint: your edits are kept in these commits on this computer; ask the people named above to make "
+                    + "the change (or to approve a pull request), or take the commits back into your files with "
+                    + "'git reset @{upstream}', undo the change and send again")
         case .newRejected(let what, let findings):
             lines.append("error: \(what) was not added: validate would reject it; nothing was written")
             for finding in findings.prefix(20) { lines.append("  " + finding.formatted) }

@@ -59,6 +59,8 @@ public final class SyncEngine {
     var git: Repository { repository.git }
     /// Trees already validated in this run: each is checked once, however many steps need it.
     private var validatedTrees: Set<ObjectID> = []
+    /// Heads whose commits to send were judged allowed in this run (`permissions:`).
+    private var judgedHeads: Set<ObjectID> = []
     /// This run's commit of local edits kept off the branch (see `keptEditsReference`): what the
     /// working files hold instead of HEAD.
     private var keptEdits: ObjectID?
@@ -454,6 +456,14 @@ public final class SyncEngine {
                     ).findings.filter { $0.severity == .error }
                     if !errors.isEmpty { throw AbmsyncError.validationFailed(errors) }
                     validatedTrees.insert(tree)
+                }
+                // Nor a change its author may not make: every commit to be sent is judged as
+                // `abmsync verify upstream..HEAD` judges it (once per head).
+                if !judgedHeads.contains(head) {
+                    let verdict = try VerifyUseCase.judge(git, from: upstream, to: head)
+                    let refused = verdict.commits.filter { !$0.allowed }
+                    if !refused.isEmpty { throw AbmsyncError.changesRefused(refused) }
+                    judgedHeads.insert(head)
                 }
                 let ahead = try upstream.map { (u) throws(GitError) in try git.aheadBehind(local: head, upstream: u).ahead } ?? 1
                 let branch = try git.currentBranch() ?? "main"

@@ -54,7 +54,12 @@ public enum ValidateUseCase {
                         repository.git, source: source, blob: source.fingerprints[WorkspaceFile.accounts], today: today),
                     keepNewAccountList: committedAccountList(source.fingerprints, in: repository.git))
                 if !freeingMemory { ProcessMemory.keepUntilExit((repository, source, outcome)) }
-                return outcome.report
+                // What is about to be committed must also be the committer's to make (`permissions:`).
+                let refusals = try VerifyUseCase.judgeStaged(
+                    repository.git, staged: source, authorEmail: VerifyUseCase.committerEmail(repository.git)) ?? []
+                guard !refusals.isEmpty else { return outcome.report }
+                return ValidationReport(
+                    findings: outcome.report.findings + refusals, accountNames: outcome.report.accountNames)
             } catch {
                 throw .git(error)
             }

@@ -1,4 +1,5 @@
 import ABMCore
+import Foundation
 import GitKit
 
 /// `abmsync verify OLD..NEW`: every commit reachable from NEW and not from OLD, oldest first, judged
@@ -18,6 +19,13 @@ public enum VerifyUseCase {
 
     package static func run(_ git: Repository, range: String) throws(AbmsyncError) -> VerifyReport {
         let (from, to) = try resolve(range, in: git)
+        return try judge(git, from: from, to: to)
+    }
+
+    /// Every commit `to` has and `from` does not (all of `to`'s when `from` is nil), oldest first,
+    /// each judged with its own author: what `verify` reports and what `push` and `sync` check before
+    /// sending.
+    package static func judge(_ git: Repository, from: ObjectID?, to: ObjectID) throws(AbmsyncError) -> VerifyReport {
         do {
             let commits = try git.log(from: to, hiding: from.map { [$0] } ?? []).reversed()
             var snapshots = SnapshotCache(git: git)
@@ -33,6 +41,33 @@ public enum VerifyUseCase {
         } catch {
             throw .invalidArgument(AbmsyncError.plainWords(error), hint: nil)
         }
+    }
+
+    /// The change `validate --staged` is about to let git commit: HEAD's tree → the index `staged`
+    /// reads, made by `authorEmail`, under HEAD's policy and team. Only the files whose blob differs
+    /// are compared (from the two listings, no file read). Nil when there is no HEAD yet: the first
+    /// commit has nothing before it to be judged by (as `verify` lists a root commit, unjudged).
+    package static func judgeStaged(_ git: Repository, staged: StagedSource, authorEmail: String) throws(GitError)
+        -> [Finding]?
+    {
+        guard let head = try git.headCommitID() else { return nil }
+        let committed = try CommitSource(repository: git, commit: head)
+        let before = committed.fingerprints
+        let after = staged.fingerprints
+        var paths: [String] = []
+        for path in after.paths where before[path] != after[path] { paths.append(path) }
+        for path in before.paths where after[path] == nil { paths.append(path) }
+        guard !paths.isEmpty else { return [] }
+        return ChangeJudge.judge(
+            old: Snapshot(loading: committed), new: Snapshot(loading: staged), authorEmail: authorEmail,
+            paths: paths.sorted())
+    }
+
+    /// Who git will record as the author of the commit being made: GIT_AUTHOR_EMAIL when set (git
+    /// passes it to its hooks, and a person can set it for one commit), else `user.email`.
+    package static func committerEmail(_ git: Repository) -> String {
+        if let email = ProcessInfo.processInfo.environment["GIT_AUTHOR_EMAIL"], !email.isEmpty { return email }
+        return ((try? git.configString("user.email")) ?? nil) ?? ""
     }
 
     /// `A..B` → (A, B); `A..` → (A, HEAD); `..B` → (nil… not allowed). Anything else is a usage error.
