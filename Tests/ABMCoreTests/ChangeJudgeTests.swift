@@ -12,10 +12,30 @@ struct ChangeJudgeTests {
     static let ops = "ops@example.com"
     static let val = "val@example.com"
 
+    /// The findings on fully loaded snapshots, held equal to those on the snapshots the doors load
+    /// (`SparseSnapshots`: only the accounts the change touches).
     func judge(_ change: Fixture, by email: String, from base: Fixture = Fixture()) -> [Finding] {
-        ChangeJudge.judge(
-            old: Snapshot(loading: MemorySource(base.files)), new: Snapshot(loading: MemorySource(change.files)),
-            authorEmail: email)
+        let old = MemorySource(base.files)
+        let new = MemorySource(change.files)
+        let full = ChangeJudge.judge(old: Snapshot(loading: old), new: Snapshot(loading: new), authorEmail: email)
+        let paths = Set(base.files.keys).union(change.files.keys).filter { base.files[$0] != change.files[$0] }.sorted()
+        let sparse = SparseSnapshots.load(old: old, new: new, paths: paths)
+        #expect(ChangeJudge.judge(old: sparse.old, new: sparse.new, authorEmail: email, paths: paths) == full)
+        return full
+    }
+
+    /// A one-field change loads one account of the list; a tier 2 account brings its cluster.
+    @Test func theDoorsLoadOnlyTheAccountsAChangeTouches() {
+        let base = Fixture()
+        let stage = base.replacing("    tier: 1\n", with: "    tier: 1\n    intent: 50\n", in: "accounts.yaml")
+        let old = MemorySource(base.files)
+        #expect(SparseSnapshots.accountsToKeep(old: old, new: MemorySource(stage.files), paths: ["accounts.yaml"]) == ["acme"])
+        let added = base.appending(Self.tier2, to: "accounts.yaml")
+        #expect(SparseSnapshots.accountsToKeep(old: old, new: MemorySource(added.files), paths: ["accounts.yaml"]) == ["newco", "globex"])
+        let flow = base.replacing("accounts:\n", with: "accounts: \n", in: "accounts.yaml")
+        #expect(SparseSnapshots.accountsToKeep(old: old, new: MemorySource(flow.files), paths: ["accounts.yaml"]) != nil)
+        let unreadable = base.replacing("accounts:\n", with: "accounts: {\n", in: "accounts.yaml")
+        #expect(SparseSnapshots.accountsToKeep(old: old, new: MemorySource(unreadable.files), paths: ["accounts.yaml"]) == nil)
     }
 
     func rules(_ change: Fixture, by email: String) -> [String] { judge(change, by: email).map(\.rule) }

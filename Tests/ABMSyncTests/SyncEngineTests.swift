@@ -23,6 +23,7 @@ import Testing
             GitCLI.run(["init", "-q", "--bare", "-b", "main", remote], in: temp.path)
             url = scheme == "file" ? "file://" + remote : remote
             let jane = temp.file("jane")
+            temp.write("jane/team.yaml", PermissiveTeam.yaml)
             _ = try Initializer.run(at: jane, remote: url, executable: "/bin/true")
             try Repository.open(at: jane).setConfig("user.name", to: "Jane Doe")
             try Repository.open(at: jane).setConfig("user.email", to: "jane@example.com")

@@ -56,6 +56,7 @@ import Testing
 
         // Jane sets up the plans and shares them.
         let jane = temp.file("jane")
+        temp.write("jane/team.yaml", PermissiveTeam.yaml)
         _ = try Initializer.run(at: jane, remote: remote.url, executable: "/bin/true")
         try Repository.open(at: jane).setConfig("user.name", to: "Jane Doe")
         try Repository.open(at: jane).setConfig("user.email", to: "jane@example.com")
@@ -98,6 +99,7 @@ extension SyncOverServersTests {
         let remote = try Self.remote("git-daemon", server)
         let today = PlanDate(year: 2026, month: 11, day: 22)!
         let jane = temp.file("jane")
+        temp.write("jane/team.yaml", PermissiveTeam.yaml)
         _ = try Initializer.run(at: jane, remote: remote.url, executable: "/bin/true")
         try Repository.open(at: jane).setConfig("user.name", to: "Jane Doe")
         try Repository.open(at: jane).setConfig("user.email", to: "jane@example.com")

@@ -59,6 +59,7 @@ import Testing
         #expect(notRepo.stderr.hasPrefix("error: '"))
         #expect(notRepo.stderr.contains("hint: run 'abmsync init'"))
         // 1: the plans need attention.
+        temp.write("p/team.yaml", PermissiveTeam.yaml)  // not about permissions
         _ = Self.abmsync(["init", "p"], in: temp.path)
         temp.write("p/accounts.yaml", "accounts:\n  acme:\n    tier: 1\n    tier: 2\n")
         let broken = Self.abmsync(["validate"], in: temp.file("p"))
@@ -81,6 +82,7 @@ import Testing
 
     @Test func theInstalledHookRefusesABrokenCommitAndAcceptsAGoodOne() throws {
         let temp = TemporaryDirectory()
+        temp.write("p/team.yaml", PermissiveTeam.yaml)  // not about permissions
         _ = Self.abmsync(["init", "p"], in: temp.path)
         let plans = temp.file("p")
         temp.write("p/accounts.yaml", "accounts:\n  acme:\n    tier: [1\n")
@@ -118,6 +120,7 @@ extension CLITests {
 
     @Test func statusSpeaksInPlanTerms() throws {
         let temp = TemporaryDirectory()
+        temp.write("p/team.yaml", PermissiveTeam.yaml)  // not about permissions
         _ = Self.abmsync(["init", "p"], in: temp.path)
         let plans = temp.file("p")
         let clean = Self.abmsync(["status"], in: plans)
@@ -132,6 +135,7 @@ extension CLITests {
 
     @Test func syncWithoutAReachableRemoteSaysSoCalmlyWithItsOwnExitCode() throws {
         let temp = TemporaryDirectory()
+        temp.write("p/team.yaml", PermissiveTeam.yaml)  // not about permissions
         _ = Self.abmsync(["init", "p", "--remote", "http://127.0.0.1:9/abm.git"], in: temp.path)
         let plans = temp.file("p")
         GitCLI.run(["config", "user.email", "jane@example.com"], in: plans)
@@ -153,6 +157,7 @@ extension CLITests {
             let object = try JSONSerialization.jsonObject(with: Data(printed.stdout.utf8)) as? [String: Any]
             #expect(object?["$schema"] as? String == "http://json-schema.org/draft-07/schema#")
         }
+        temp.write("p/team.yaml", PermissiveTeam.yaml)  // not about permissions
         _ = Self.abmsync(["init", "p"], in: temp.path)
         let accounts = try #require(temp.read("p/accounts.yaml"))
         let pointer = try #require(accounts.split(separator: "\n").first)
@@ -164,6 +169,7 @@ extension CLITests {
         let temp = TemporaryDirectory()
         let remote = temp.file("remote.git")
         GitCLI.run(["init", "-q", "--bare", remote], in: temp.path)
+        temp.write("p/team.yaml", PermissiveTeam.yaml)  // not about permissions
         _ = Self.abmsync(["init", "p"], in: temp.path)
         let plans = temp.file("p")
         GitCLI.run(["remote", "add", "origin", "file://" + remote], in: plans)

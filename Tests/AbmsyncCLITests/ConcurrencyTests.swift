@@ -7,6 +7,7 @@ import Testing
     static func setUpShared(_ temp: TemporaryDirectory) -> String {
         let remote = temp.file("shared.git")
         GitCLI.run(["init", "-q", "--bare", "-b", "main", remote], in: temp.path)
+        temp.write("seed/team.yaml", PermissiveTeam.yaml)  // not about permissions: anyone may add accounts
         _ = CLITests.abmsync(["init", "seed", "--remote", remote], in: temp.path)
         let seed = temp.file("seed")
         GitCLI.run(["config", "user.name", "Ops Team"], in: seed)

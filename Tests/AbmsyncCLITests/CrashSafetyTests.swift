@@ -28,10 +28,12 @@ import Testing
                 for (who, number) in [("jane", 0), ("sam", 1)] {
                     let cloned = CLITests.abmsync(["clone", remote, who], in: temp.path)
                     precondition(cloned.status == 0, cloned.combined)
-                    Self.identify(temp.file(who), "AE \(number)", "ae\(number)@example.com")
+                    // The generated team's admin: these trials edit accounts nobody in particular owns.
+                    Self.identify(temp.file(who), "AE \(number)", "val@example.com")
                 }
             } else {
                 GitCLI.run(["init", "-q", "--bare", "-b", "main", remote], in: temp.path)
+                temp.write("jane/team.yaml", PermissiveTeam.yaml)  // not about permissions
                 precondition(CLITests.abmsync(["init", "jane", "--remote", remote], in: temp.path).status == 0)
                 Self.identify(jane, "Jane Doe", "jane@example.com")
                 let added = CLITests.abmsync(

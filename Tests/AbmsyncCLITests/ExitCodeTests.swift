@@ -37,6 +37,7 @@ import Testing
         init(_ start: Start) {
             guard case .plans = start else { return }
             GitCLI.run(["init", "-q", "--bare", "-b", "main", remote], in: root)
+            temp.write("p/team.yaml", PermissiveTeam.yaml)  // not about permissions
             precondition(CLITests.abmsync(["init", "p", "--remote", remote], in: root).status == 0)
             GitCLI.run(["config", "user.name", "Jane Doe"], in: plans)
             GitCLI.run(["config", "user.email", "jane@example.com"], in: plans)

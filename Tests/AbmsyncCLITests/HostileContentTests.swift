@@ -120,6 +120,7 @@ import Testing
 
     @Test func nothingIsWrittenThroughALinkedFolderOrReadThroughALinkedTemplate() throws {
         let temp = TemporaryDirectory("abmsync-local-links")
+        temp.write("p/team.yaml", PermissiveTeam.yaml)  // not about permissions
         _ = CLITests.abmsync(["init", "p"], in: temp.path)
         let plans = temp.file("p")
         let outside = temp.file("outside")
@@ -172,6 +173,7 @@ import Testing
         let temp = TemporaryDirectory("abmsync-token-url")
         let server = try TestServer("lighttpd", in: temp.file("server"))
         defer { server.stop() }
+        temp.write("seed/team.yaml", PermissiveTeam.yaml)  // not about permissions
         _ = CLITests.abmsync(["init", "seed"], in: temp.path)
         let bare = server.repositories + "/plans.git"
         GitCLI.run(["clone", "-q", "--bare", temp.file("seed"), bare], in: temp.path)
@@ -190,6 +192,7 @@ import Testing
         #expect(refused.stderr.contains("ABMSYNC_GIT_TOKEN"), "\(refused.stderr)")
         #expect(!refused.combined.contains(token))
         #expect(!FileManager.default.fileExists(atPath: temp.file("mine")))
+        temp.write("other/team.yaml", PermissiveTeam.yaml)  // not about permissions
         let initialised = abmsync(["init", "other", "--remote", withToken], in: temp.path)
         #expect(initialised.status == 2, "\(initialised.combined)")
         #expect(!FileManager.default.fileExists(atPath: temp.file("other/.git/config")) || !Self.allBytes(under: temp.file("other/.git")).contains(token))

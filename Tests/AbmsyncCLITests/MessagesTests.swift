@@ -14,6 +14,7 @@ import Testing
         init() {
             let remote = temp.file("shared.git")
             GitCLI.run(["init", "-q", "--bare", "-b", "main", remote], in: temp.path)
+            temp.write("jane/team.yaml", PermissiveTeam.yaml)  // not about permissions
             precondition(CLITests.abmsync(["init", "jane", "--remote", remote], in: temp.path).status == 0)
             identify(jane, "Jane Doe", "jane@example.com")
             let added = CLITests.abmsync(

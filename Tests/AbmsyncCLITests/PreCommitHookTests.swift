@@ -23,7 +23,7 @@ import Testing
     func git(_ arguments: [String], in root: String) -> ProcessOutput {
         runProcess(
             GitCLI.executable, arguments, in: root,
-            environment: GitCLI.environment(home: root).merging(["ABMSYNC_TODAY": "2026-11-22"]) { $1 })
+            environment: GitCLI.environment(home: root).merging(["ABMSYNC_TODAY": "2026-11-22", "GIT_AUTHOR_EMAIL": "val@example.com"]) { $1 })
     }
 
     func head(_ root: String) -> String { git(["rev-parse", "HEAD"], in: root).stdout }

@@ -14,6 +14,7 @@ import Testing
 
         init() {
             GitCLI.run(["init", "-q", "--bare", "-b", "main", temp.file("shared.git")], in: temp.path)
+            temp.write("jane/team.yaml", PermissiveTeam.yaml)  // not about permissions
             precondition(CLITests.abmsync(["init", "jane", "--remote", temp.file("shared.git")], in: temp.path).status == 0)
             Self.identify(temp.file("jane"), "Jane Doe", "jane@example.com")
             let added = CLITests.abmsync(

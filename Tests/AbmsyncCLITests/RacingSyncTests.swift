@@ -30,6 +30,7 @@ import Testing
 
     /// `count` teammates' copies of a shared plan repository, each with one new account not yet synced.
     static func teammates(_ count: Int, sharing url: String, in temp: TemporaryDirectory) throws -> [String] {
+        temp.write("seed/team.yaml", PermissiveTeam.yaml)  // not about permissions: anyone may add accounts
         _ = CLITests.abmsync(["init", "seed", "--remote", url], in: temp.path)
         let seed = temp.file("seed")
         GitCLI.run(["config", "user.name", "Ops Team"], in: seed)

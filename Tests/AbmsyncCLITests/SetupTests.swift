@@ -11,6 +11,7 @@ import Testing
     static func sharedRemote(_ temp: TemporaryDirectory, trimmed: Bool) -> String {
         let remote = temp.file("shared.git")
         GitCLI.run(["init", "-q", "--bare", "-b", "main", remote], in: temp.path)
+        temp.write("admin/team.yaml", PermissiveTeam.yaml)  // not about permissions
         precondition(CLITests.abmsync(["init", "admin", "--remote", remote], in: temp.path).status == 0)
         let admin = temp.file("admin")
         GitCLI.run(["config", "user.name", "Val Park"], in: admin)

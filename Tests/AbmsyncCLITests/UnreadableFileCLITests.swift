@@ -11,6 +11,7 @@ import Testing
         let temp = TemporaryDirectory()
         let remote = temp.file("shared.git")
         GitCLI.run(["init", "-q", "--bare", "-b", "main", remote], in: temp.path)
+        temp.write("p/team.yaml", PermissiveTeam.yaml)  // not about permissions
         precondition(CLITests.abmsync(["init", "p", "--remote", remote], in: temp.path).status == 0)
         let root = temp.file("p")
         GitCLI.run(["config", "user.email", "jane@example.com"], in: root)

@@ -87,7 +87,7 @@ public enum GitCLI {
     public static func environment(home: String) -> [String: String] {
         [
             "GIT_CONFIG_NOSYSTEM": "1", "HOME": home, "XDG_CONFIG_HOME": home + "/.config",
-            "GIT_AUTHOR_NAME": "Test Author", "GIT_AUTHOR_EMAIL": "author@example.com",
+            "GIT_AUTHOR_NAME": "Test Author", "GIT_AUTHOR_EMAIL": "val@example.com",
             "GIT_AUTHOR_DATE": "2026-01-01T12:00:00Z", "GIT_COMMITTER_NAME": "Test Committer",
             "GIT_COMMITTER_EMAIL": "committer@example.com", "GIT_COMMITTER_DATE": "2026-01-01T12:00:00Z",
         ]
@@ -121,4 +121,17 @@ public enum GitIsolation {
     public static func apply() -> Bool { applied }
 
     public static var configFolder: String { emptyConfigFolder }
+}
+
+/// For tests that are not about `permissions:`: init's sample team with every person an admin too,
+/// so any change anyone makes is theirs to make (write it as team.yaml before `init`, which keeps it).
+public enum PermissiveTeam {
+    public static let yaml = """
+        people:
+          jane: {name: Jane Doe, email: jane@example.com, roles: [ae, admin]}
+          sam: {name: Sam Lee, email: sam@example.com, roles: [marketing, admin]}
+          ops: {name: Ops Team, email: ops@example.com, roles: [marketing-ops, admin]}
+          vp: {name: Val Park, email: val@example.com, roles: [exec, admin]}
+
+        """
 }

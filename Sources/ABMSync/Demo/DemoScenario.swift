@@ -25,6 +25,10 @@ public struct DemoScenario {
 
         step("Jane (account executive) creates the team's plan repository and shares it")
         let jane = folder + "/jane"
+        // Both add accounts, which 'permissions:' leaves to admins by default: in this small team
+        // Jane and Sam are admins too (init keeps a team.yaml that is already there).
+        try? FileManager.default.createDirectory(atPath: jane, withIntermediateDirectories: true)
+        try FileSystem.writeAtomically(Self.team, to: jane + "/" + WorkspaceFile.team)
         _ = try Initializer.run(at: jane, remote: remote, executable: executable)
         try setIdentity(jane, "Jane Doe", "jane@example.com")
         let janeRepo = try PlanRepository.locate(from: jane)
@@ -90,6 +94,29 @@ public struct DemoScenario {
     }
 
     private func step(_ title: String) { say("\n== \(title)") }
+
+    static let team = """
+        # The people who own accounts, plans and programmes (a commit's author is matched by email).
+        # Roles: ae, marketing, sdr, marketing-ops, exec, admin
+        people:
+          jane:
+            name: Jane Doe
+            email: jane@example.com
+            roles: [ae, admin]
+          sam:
+            name: Sam Lee
+            email: sam@example.com
+            roles: [marketing, admin]
+          ops:
+            name: Ops Team
+            email: ops@example.com
+            roles: [marketing-ops]
+          vp:
+            name: Val Park
+            email: val@example.com
+            roles: [exec, admin]
+
+        """
 
     private func setIdentity(_ root: String, _ name: String, _ email: String) throws(AbmsyncError) {
         do {

@@ -99,9 +99,17 @@ public enum Initializer {
             }
         }
 
-        // First commit (or a commit of what init just added).
+        // First commit (or a commit of what init just added). The shared files someone wrote before
+        // init (a team.yaml prepared by hand) go into a first commit too: who may change what is read
+        // from the last commit, so left out they could only be added by someone no commit lists.
+        var committed = result.created
+        if !existingPlans, repository.isHeadUnborn {
+            for path in [WorkspaceFile.policy, WorkspaceFile.team, WorkspaceFile.accounts] where !committed.contains(path) {
+                if try RepositoryPath(path, in: root).exists() { committed.append(path) }
+            }
+        }
         if !result.created.isEmpty || repository.isHeadUnborn {
-            result.commit = try commitInitialFiles(repository, paths: result.created, result: &result)
+            result.commit = try commitInitialFiles(repository, paths: committed, result: &result)
         }
         result.hooks = try HookInstaller.install(in: repository, executable: executable)
         return result

@@ -58,9 +58,9 @@ public enum VerifyUseCase {
         for path in after.paths where before[path] != after[path] { paths.append(path) }
         for path in before.paths where after[path] == nil { paths.append(path) }
         guard !paths.isEmpty else { return [] }
-        return ChangeJudge.judge(
-            old: Snapshot(loading: committed), new: Snapshot(loading: staged), authorEmail: authorEmail,
-            paths: paths.sorted())
+        let sorted = paths.sorted()
+        let (old, new) = SparseSnapshots.load(old: committed, new: staged, paths: sorted)
+        return ChangeJudge.judge(old: old, new: new, authorEmail: authorEmail, paths: sorted)
     }
 
     /// Who git will record as the author of the commit being made: GIT_AUTHOR_EMAIL when set (git
@@ -97,16 +97,19 @@ public enum VerifyUseCase {
                 commit: commit.id.hex, summary: commit.summary, authorName: commit.author.name, authorEmail: email,
                 findings: findings, note: note)
         }
-        let new = try snapshots.snapshot(tree: commit.treeID)
         switch commit.parentIDs.count {
         case 0:
             return result([], note: "the first commit: nothing before it to judge it by")
         case 1:
+            // Only the accounts the change touches are loaded (`SparseSnapshots`).
             let parentTree = try git.commit(commit.parentIDs[0]).treeID
-            let old = try snapshots.snapshot(tree: parentTree)
             let paths = try git.changedPaths(from: parentTree, to: commit.treeID)
-            return result(ChangeJudge.judge(old: old, new: new, authorEmail: email, paths: paths))
+            let (old, sparseNew) = SparseSnapshots.load(
+                old: CommitSource(repository: git, tree: parentTree, label: "tree \(parentTree.short)"),
+                new: CommitSource(repository: git, tree: commit.treeID, label: "tree \(commit.treeID.short)"), paths: paths)
+            return result(ChangeJudge.judge(old: old, new: sparseNew, authorEmail: email, paths: paths))
         default:
+            let new = try snapshots.snapshot(tree: commit.treeID)
             let first = try git.commit(commit.parentIDs[0]).treeID
             let second = try git.commit(commit.parentIDs[1]).treeID
             var expected: ObjectID?

@@ -13,8 +13,8 @@ extension AbmsyncCommand {
                 commandName: "install",
                 abstract: "Install the pre-commit and pre-push hooks (an existing hook is kept and chained).",
                 discussion: """
-                    pre-commit runs 'abmsync validate --staged': a commit with broken or out-of-policy plans is \
-                    refused. pre-push validates each commit being pushed. A hook that was already there is moved \
+                    pre-commit runs 'abmsync validate --staged': a commit with broken or out-of-policy plans, or \
+                    with a change the committer may not make ('permissions:' in abmsync.yaml), is refused. pre-push validates each commit being pushed. A hook that was already there is moved \
                     to '<hook>.local' and still runs after abmsync's check; abmsync says so. Also sets up \
                     field-by-field merging for 'git merge' (the merge driver in .git/config; the attribute \
                     lines in .git/info/attributes when .gitattributes lacks them). Run it once in a copy made \

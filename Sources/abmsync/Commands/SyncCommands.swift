@@ -199,7 +199,9 @@ extension AbmsyncCommand {
             commandName: "push",
             abstract: "Check your edits and send them to the team (merging theirs first if needed).",
             discussion: """
-                Plans with errors are never sent: fix what 'abmsync validate' reports first. Edits are recorded \
+                Plans with errors are never sent: fix what 'abmsync validate' reports first. Nor is a commit \
+                making a change its author may not make ('permissions:'; 'abmsync verify @{upstream}..HEAD' \
+                shows the same): nothing is sent, the commits stay here. Edits are recorded \
                 with a message in plan terms ("Acme Corp: stage evaluation → negotiation"). If a teammate sent \
                 something meanwhile, it is merged and the push retried; abmsync never force-pushes.
                 Exit codes: 0 sent, 1 errors or conflicts, 2 error, 75 offline (edits saved locally).

@@ -10,7 +10,9 @@ extension AbmsyncCommand {
             abstract: "Check every plan against the format and your team's policy.",
             discussion: """
                 Reports each problem as 'file:line:col: error|warning[rule]: what — why — how to fix'. \
-                Errors block commits (the pre-commit hook runs 'abmsync validate --staged'); warnings do not.
+                Errors block commits (the pre-commit hook runs 'abmsync validate --staged'); warnings do not. \
+                With --staged, the staged change must also be the committer's to make ('permissions:' in \
+                abmsync.yaml; the committer is GIT_AUTHOR_EMAIL, else git's user.email).
 
                 Examples:
                   abmsync validate                 the working tree

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Benchmarks the pre-commit hook's check with permissions (issue 13): `abmsync validate --staged`
+# after a one-field change in accounts.yaml of a generated repository, judged for the person
+# committing (GIT_AUTHOR_EMAIL, as git passes it to its hooks). Target: < 100 ms at 10,000 accounts.
+#
+#   allowed: account-000005's AE (ae1) gives it a new ACV every run          -> exit 0
+#   refused: an AE of other accounts (ae0) gives it a new ACV                  -> exit 1
+#
+# usage: scripts/bench/precommit.sh [ACCOUNTS]     (default: 10000)
+# needs: python3, git, hyperfine (apt-get install -y hyperfine)
+# env:   BENCH_DIR (default /tmp/abmsync-bench-precommit), RUNS (default 20)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+repo=$(pwd)
+n=${1:-10000}
+bench=${BENCH_DIR:-/tmp/abmsync-bench-precommit}
+runs=${RUNS:-20}
+mkdir -p "$bench"
+
+swift build -c release --product abmsync >/dev/null
+bin=$repo/.build/release/abmsync
+
+dir=$bench/repo-$n
+if [ ! -d "$dir/.git" ]; then
+    rm -rf "$dir"
+    python3 scripts/bench/generate.py "$n" "$dir"
+    git -C "$dir" init -q -b main
+    git -C "$dir" add -A
+    git -C "$dir" -c user.name=vp -c user.email=val@example.com commit -q -m "generated $n accounts"
+fi
+git -C "$dir" reset -q --hard
+edit="python3 $repo/scripts/bench/edit_account.py $dir/accounts.yaml account-000005 acv && git -C $dir add accounts.yaml"
+echo "machine: $(nproc) cores, $(awk '/model name/ {$1=$2=$3=""; print; exit}' /proc/cpuinfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "abmsync $(git -C "$repo" rev-parse --short HEAD), $(swift --version 2>&1 | head -1)"
+"$bin" validate --staged -C "$dir" >/dev/null || true   # warm the parse records once
+for who in ae1 ae0; do
+    echo "== validate --staged on $n accounts, one ACV changed, committed by $who@example.com"
+    sh -c "$edit"
+    GIT_AUTHOR_EMAIL=$who@example.com "$bin" validate --staged -C "$dir" | tail -2 || true
+    GIT_AUTHOR_EMAIL=$who@example.com hyperfine -N -i -w 3 -r "$runs" --prepare "sh -c '$edit'" \
+        --export-json "$bench/precommit-$n-$who.json" "$bin validate --staged -C $dir" | grep -E "Time|Range"
+done
+git -C "$dir" reset -q --hard
