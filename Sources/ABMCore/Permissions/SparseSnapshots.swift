@@ -22,12 +22,12 @@ public enum SparseSnapshots {
     /// The ids of the accounts the change touches, with their clusters' other accounts; nil when
     /// either account list cannot be cut (then both are loaded whole).
     static func accountsToKeep(old: some WorkspaceSource, new: some WorkspaceSource, paths: [String]) -> Set<String>? {
-        let before = ((try? old.read(WorkspaceFile.accounts)) ?? nil).map(AccountEntries.init(bytes:))
-        let after = ((try? new.read(WorkspaceFile.accounts)) ?? nil).map(AccountEntries.init(bytes:))
-        if before == nil && after == nil { return [] }
-        guard let before = before ?? AccountEntries(empty: ()), let after = after ?? AccountEntries(empty: ()),
-            before.readable, after.readable
-        else { return nil }
+        let oldBytes = (try? old.read(WorkspaceFile.accounts)) ?? nil
+        let newBytes = (try? new.read(WorkspaceFile.accounts)) ?? nil
+        if oldBytes == nil && newBytes == nil { return [] }
+        let before = oldBytes.map(AccountEntries.init(bytes:)) ?? AccountEntries(empty: ())
+        let after = newBytes.map(AccountEntries.init(bytes:)) ?? AccountEntries(empty: ())
+        guard before.readable, after.readable else { return nil }
         var keep: Set<String> = []
         var clusters: Set<String> = []
         for path in paths {
@@ -127,7 +127,12 @@ struct AccountEntries {
             }
         }
         close(at: lines.count)
-        for entry in entries { text[entry.id] = lines[entry.lines].joined(separator: "\n") }
+        for entry in entries {
+            // Blank lines after an entry are not part of it (an entry appended after it leaves it as it was).
+            var end = entry.lines.upperBound
+            while end > entry.lines.lowerBound + 1, lines[end - 1].allSatisfy({ $0 == " " }) { end -= 1 }
+            text[entry.id] = lines[entry.lines.lowerBound..<end].joined(separator: "\n")
+        }
     }
 
     /// The file with every entry not in `keep` blanked (its lines left empty).
