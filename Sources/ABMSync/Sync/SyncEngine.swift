@@ -278,10 +278,17 @@ public final class SyncEngine {
 
     private func fetch(_ report: inout SyncReport) throws(SyncFailure) {
         defer { FaultInjection.crashPoint("after-fetch") }
-        do {
-            try git.fetch(remote: remote, options: options)
-        } catch {
-            throw SyncFailure(error, remote: report.remoteURL ?? remote)
+        for attempt in 1...PushRace.droppedConnectionAttempts {
+            do {
+                try git.fetch(remote: remote, options: options)
+                return
+            } catch {
+                // A busy server that dropped the connection gets another try shortly.
+                guard error.isDroppedConnection, attempt < PushRace.droppedConnectionAttempts else {
+                    throw SyncFailure(error, remote: report.remoteURL ?? remote)
+                }
+                PushRace.wait(beforeAttempt: attempt + 1)
+            }
         }
     }
 
@@ -440,6 +447,7 @@ public final class SyncEngine {
     }
 
     private func pushLoop(identity: Signature, report: inout SyncReport, maxAttempts: Int) throws(AbmsyncError) {
+        var droppedPushes = 0
         for attempt in 1...max(1, maxAttempts) {
             do {
                 guard let head = try git.headCommitID() else { return }
@@ -473,6 +481,12 @@ public final class SyncEngine {
                 throw error
             } catch let error as GitError {
                 let failure = SyncFailure(error, remote: report.remoteURL ?? remote)
+                if error.isDroppedConnection, droppedPushes + 1 < PushRace.droppedConnectionAttempts, attempt < maxAttempts {
+                    // A busy server dropped the connection: try again shortly (it is not offline).
+                    droppedPushes += 1
+                    PushRace.wait(beforeAttempt: attempt + 1)
+                    continue
+                }
                 if failure.isOffline {
                     report.offline = true
                     report.offlineReason = failure.offlineReason
@@ -544,6 +558,8 @@ extension Signature {
 public enum PushRace {
     /// Tries per push or sync before giving up (the edits stay recorded locally).
     public static let maxAttempts = 10
+    /// Tries of one fetch or push when a busy server drops the connection, before it counts as offline.
+    static let droppedConnectionAttempts = 4
 
     /// What servers and libgit2 say when the branch moved between our fetch and our push.
     static let raceMarkers = [
