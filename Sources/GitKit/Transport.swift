@@ -312,7 +312,7 @@ extension GitError {
 }
 
 private let droppedConnectionMarkers = [
-    "connection reset", "broken pipe", "unexpected eof", "failed to start ssh session", "connection closed",
+    "connection reset", "broken pipe", "unexpected eof", "failed to start ssh session",
 ]
 
 private let networkFailureMarkers = [

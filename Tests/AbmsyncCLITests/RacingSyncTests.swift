@@ -137,13 +137,18 @@ import Testing
     /// A busy ssh server drops a connection before the handshake (sshd's MaxStartups, here 3, all
     /// taken by connections that never say hello; 1 made the setup's own logins flaky): the sync
     /// waits and tries again once the server has room, instead of calling the remote unreachable.
-    @Test func aConnectionABusyServerDroppedIsTriedAgain() throws {
-        let temp = TemporaryDirectory("abmsync-race-busy")
+    /// `sync` meets the drop in its fetch, `push` in its push.
+    @Test(arguments: ["sync", "push"]) func aConnectionABusyServerDroppedIsTriedAgain(command: String) throws {
+        let temp = TemporaryDirectory("abmsync-race-busy-\(command)")
         let shared = try Self.shared("sshd", in: temp, settings: ["SSHD_MAX_STARTUPS": "3"])
         defer { shared.server?.stop() }
         let folders = try Self.teammates(1, sharing: shared.url, home: shared.home, in: temp)
         let log = shared.server!.directory + "/run/sshd.log"
-        let dropsBefore = (try? String(contentsOfFile: log, encoding: .utf8))?.components(separatedBy: "past MaxStartups").count ?? 1
+        /// How many connections the server has dropped so far (its log says so once each).
+        func drops() -> Int {
+            ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").components(separatedBy: "past MaxStartups").count - 1
+        }
+        let dropsBefore = drops()
 
         let port = UInt16(try shared.server!["PORT"])!
         let holders = try (0..<3).map { _ in try Self.connect(port: port) }
@@ -151,21 +156,19 @@ import Testing
         let result = Results()
         let home = shared.home
         DispatchQueue.global().async {
-            result.set(0, CLITests.abmsync(["sync", "--quiet"], in: folders[0], home: home))
+            result.set(0, CLITests.abmsync([command, "--quiet"], in: folders[0], home: home))
             done.signal()
         }
         // Free the slot once the server has dropped abmsync's connection at least once.
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
-            let drops = (try? String(contentsOfFile: log, encoding: .utf8))?.components(separatedBy: "past MaxStartups").count ?? 1
-            if drops > dropsBefore { break }
+            if drops() > dropsBefore { break }
             usleep(20_000)
         }
         for holder in holders { close(holder) }
         done.wait()
         let sync = result.all[0]
-        let drops = (try? String(contentsOfFile: log, encoding: .utf8))?.components(separatedBy: "past MaxStartups").count ?? 1
-        #expect(drops > dropsBefore, "the server never dropped a connection: the test proved nothing")
+        #expect(drops() > dropsBefore, "the server never dropped a connection: the test proved nothing")
         #expect(sync.status == 0, "\(sync.combined)")
         let accounts = GitCLI.run(["--git-dir", shared.bare, "show", "main:accounts.yaml"], in: temp.path).stdout
         #expect(accounts.contains("  account-0:\n"), "the edit did not reach the server")

@@ -278,15 +278,22 @@ public final class SyncEngine {
 
     private func fetch(_ report: inout SyncReport) throws(SyncFailure) {
         defer { FaultInjection.crashPoint("after-fetch") }
+        do {
+            try againIfDropped { () throws(GitError) in try git.fetch(remote: remote, options: options) }
+        } catch {
+            throw SyncFailure(error, remote: report.remoteURL ?? remote)
+        }
+    }
+
+    /// Runs one transfer with the remote, again shortly (jittered, growing waits) when a busy server
+    /// dropped the connection, up to `PushRace.droppedConnectionAttempts` tries: such a server is
+    /// not offline. Any other failure is thrown at once.
+    private func againIfDropped(_ transfer: () throws(GitError) -> Void) throws(GitError) {
         for attempt in 1...PushRace.droppedConnectionAttempts {
             do {
-                try git.fetch(remote: remote, options: options)
-                return
+                return try transfer()
             } catch {
-                // A busy server that dropped the connection gets another try shortly.
-                guard error.isDroppedConnection, attempt < PushRace.droppedConnectionAttempts else {
-                    throw SyncFailure(error, remote: report.remoteURL ?? remote)
-                }
+                guard error.isDroppedConnection, attempt < PushRace.droppedConnectionAttempts else { throw error }
                 PushRace.wait(beforeAttempt: attempt + 1)
             }
         }
@@ -447,7 +454,6 @@ public final class SyncEngine {
     }
 
     private func pushLoop(identity: Signature, report: inout SyncReport, maxAttempts: Int) throws(AbmsyncError) {
-        var droppedPushes = 0
         for attempt in 1...max(1, maxAttempts) {
             do {
                 guard let head = try git.headCommitID() else { return }
@@ -472,7 +478,9 @@ public final class SyncEngine {
                     // saw it (an atomic compare-and-swap in the shared repository).
                     try LocalRemote.send(head, from: git, knownThere: upstream, to: folder, branch: branch)
                 } else {
-                    try git.push(remote: remote, refspecs: ["refs/heads/\(branch):refs/heads/\(branch)"], options: options)
+                    try againIfDropped { () throws(GitError) in
+                        try git.push(remote: remote, refspecs: ["refs/heads/\(branch):refs/heads/\(branch)"], options: options)
+                    }
                 }
                 try git.setReference("refs/remotes/\(remote)/\(branch)", to: head, logMessage: "abmsync: push")
                 report.pushedCommits += ahead
@@ -481,12 +489,6 @@ public final class SyncEngine {
                 throw error
             } catch let error as GitError {
                 let failure = SyncFailure(error, remote: report.remoteURL ?? remote)
-                if error.isDroppedConnection, droppedPushes + 1 < PushRace.droppedConnectionAttempts, attempt < maxAttempts {
-                    // A busy server dropped the connection: try again shortly (it is not offline).
-                    droppedPushes += 1
-                    PushRace.wait(beforeAttempt: attempt + 1)
-                    continue
-                }
                 if failure.isOffline {
                     report.offline = true
                     report.offlineReason = failure.offlineReason
