@@ -124,7 +124,9 @@ import Testing
         ],
         "title after a section": [
             "loader": ####"front 2..<3 body 4 title Acme sections ["Summary@4:4..<6", "Plays@8:8..<10"]"####,
-            "summary": ####"front ["account"] sections ["(top)=\"\"", "Summary=\"## Summary\\nA\\n# Acme\\nintro\\n\"", "Plays=\"## Plays\\nx\\n\""]"####,
+            // On main the change summary alone ran the `##` section on over the `#` heading (the
+            // loader and the merge end it there); the section now ends at the `#` heading for all.
+            "summary": ####"front ["account"] sections ["(top)=\"\"", "Summary=\"## Summary\\nA\\n\"", "(top)=\"# Acme\\nintro\\n\"", "Plays=\"## Plays\\nx\\n\""]"####,
             "reading": ####"readable"####,
             "merge": ####"clean "---\naccount: acme\nowner: jane\n---\n## Summary\nA (theirs)\n# Acme\nintro\n## Plays\nx\n" [] conflict [["acme", "Summary"]]"####,
         ],
@@ -150,5 +152,94 @@ import Testing
         #expect(Self.summaryView(text) == expected["summary"])
         #expect(Self.readingView(text) == expected["reading"])
         #expect(Self.mergeView(text) == expected["merge"])
+    }
+
+    /// The disagreement on main: the summary of an edit under a `#` heading after a `##` section
+    /// named that section, which the loader and the merge end at the `#` heading.
+    @Test func anEditUnderALaterTitleIsNotTheSectionAboveIt() {
+        let before = "---\naccount: acme\n---\n## Summary\nA\n# Acme\nintro\n## Plays\nx\n"
+        let after = before.replacingOccurrences(of: "intro", with: "intro, reworded")
+        #expect(
+            ChangeSummary.comparePlans(Array(before.utf8), Array(after.utf8))
+                == .planEdited(sections: ["(top)"], frontMatter: []))
+    }
+
+    // MARK: Every reader against the document, on random plans
+
+    /// A random plan text from `seed`: front matter or not (closed by `---` or `...`, or never),
+    /// ATX and setext headings of levels 1 to 3, fenced code holding heading-like lines, empty and
+    /// repeated sections, CRLF or LF, with or without a final line break.
+    static func randomPlan(_ seed: UInt64) -> String {
+        var random = SplitMix(seed)
+        var lines: [String] = []
+        switch random.next(4) {
+        case 0: lines += ["---", "account: acme", "owner: jane", random.next(2) == 0 ? "---" : "..."]
+        case 1: lines += ["---", "account: acme"]
+        case 2: lines += ["---", "---"]
+        default: break
+        }
+        let titles = ["Summary", "Plays", "Notes", "Risks"]
+        for _ in 0..<random.next(12) {
+            switch random.next(9) {
+            case 0: lines.append("# Acme")
+            case 1, 2: lines.append("## " + titles[random.next(titles.count)])
+            case 3: lines.append("### Detail")
+            case 4: lines += ["```", "## " + titles[random.next(titles.count)], "---", "```"]
+            case 5: lines += [titles[random.next(titles.count)], random.next(2) == 0 ? "-------" : "===="]
+            case 6: lines.append("")
+            case 7: lines.append("- [ ] a play")
+            default: lines.append("Some text.")
+            }
+        }
+        let lineBreak = random.next(3) == 0 ? "\r\n" : "\n"
+        var text = lines.joined(separator: lineBreak)
+        if random.next(4) != 0, !lines.isEmpty { text += lineBreak }
+        return text
+    }
+
+    struct SplitMix {
+        var state: UInt64
+        init(_ seed: UInt64) { state = seed }
+        mutating func next(_ bound: Int) -> Int {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Int((z ^ (z >> 31)) % UInt64(bound))
+        }
+    }
+
+    @Test func everyReaderSeesTheDocumentsSections() {
+        for seed in 0..<400 as Range<UInt64> {
+            let text = Self.randomPlan(seed)
+            let document = PlanDocument(text)
+            let lines = TextLines(text)
+            // The loader.
+            var findings: [Finding] = []
+            let plan = PlanInput(path: "accounts/acme.md", kind: .account, bytes: Array(text.utf8)).plan(findings: &findings)
+            if document.frontMatter == .unterminated {
+                #expect(plan == nil, "seed \(seed)")
+                #expect(ConflictBlocks.readingProblem(path: "accounts/acme.md", text: text)?.line == 1, "seed \(seed)")
+            } else if let plan {
+                #expect(plan.bodyStartLine == document.bodyStartLine, "seed \(seed)")
+                #expect(plan.title == document.title, "seed \(seed)")
+                #expect(
+                    plan.sections.map { [$0.title, "\($0.lines)"] }
+                        == document.sections.map { [$0.heading?.title ?? "", "\($0.lines)"] }, "seed \(seed)")
+            }
+            // The change summary: its sections, read back as text, are the body's, cut at the
+            // document's `##` sections.
+            let (_, summary) = ChangeSummary.split(text)
+            #expect(summary.map(\.1).joined() == lines.text(document.bodyStartLine..<(lines.count + 1)), "seed \(seed)")
+            #expect(
+                summary.map(\.0).filter { $0 != "(top)" } == document.sections.map { $0.heading?.title ?? "" },
+                "seed \(seed)")
+            // The plan merge: one side's sections are the document's parts.
+            let side = MarkdownMerger.Side(document: document, lines: lines)
+            #expect(side.sections.map(\.lines) == document.parts.map(\.lines), "seed \(seed)")
+            #expect(side.sections.map { side.text(of: $0) }.joined() == lines.text(document.bodyStartLine..<(lines.count + 1)))
+            // The front matter: the same lines as `FrontMatter.split` on the text's lines.
+            #expect(FrontMatter.split(lines) == document.frontMatter, "seed \(seed)")
+        }
     }
 }
