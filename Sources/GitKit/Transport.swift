@@ -295,12 +295,25 @@ extension GitError {
         return networkFailureMarkers.contains { message.contains($0) }
     }
 
+    /// True when a server was reached but dropped the connection before or during the exchange
+    /// (reset, closed, the ssh handshake cut off): what a busy server does (sshd's MaxStartups, a
+    /// proxy's limit), worth another try shortly. A refused connection or an unknown host is not.
+    public var isDroppedConnection: Bool {
+        guard isNetworkUnreachable else { return false }
+        let message = (libraryMessage ?? "").lowercased()
+        return droppedConnectionMarkers.contains { message.contains($0) }
+    }
+
     /// True when the server refused the credentials (or none were available).
     public var isAuthenticationFailure: Bool { code == .auth }
 
     /// True when the server's TLS certificate or SSH host key was not trusted.
     public var isCertificateFailure: Bool { code == .certificate }
 }
+
+private let droppedConnectionMarkers = [
+    "connection reset", "broken pipe", "unexpected eof", "failed to start ssh session",
+]
 
 private let networkFailureMarkers = [
     "failed to connect", "connection refused", "could not resolve", "failed to resolve", "name or service not known",

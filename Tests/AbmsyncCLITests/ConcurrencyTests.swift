@@ -18,8 +18,8 @@ import Testing
         return remote
     }
 
-    static func clone(_ remote: String, as name: String, in temp: TemporaryDirectory) -> String {
-        let result = CLITests.abmsync(["clone", remote, name], in: temp.path)
+    static func clone(_ remote: String, as name: String, home: String? = nil, in temp: TemporaryDirectory) -> String {
+        let result = CLITests.abmsync(["clone", remote, name], in: temp.path, home: home)
         precondition(result.status == 0, result.combined)
         let folder = temp.file(name)
         GitCLI.run(["config", "user.name", "Ops Team"], in: folder)

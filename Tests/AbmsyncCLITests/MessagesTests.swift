@@ -49,6 +49,22 @@ import Testing
         }
     }
 
+    /// A sync that stops before recording anything (an email nobody in team.yaml has) does not
+    /// claim the edits were recorded: it says they are still in the files, and they are.
+    @Test func aSyncStoppedBeforeRecordingDoesNotSayTheEditsWereRecorded() throws {
+        let team = Team()
+        team.identify(team.sam, "Sam Lee", "sam@personal.example")
+        team.edit("sam", "accounts.yaml", "    stage: target\n", "    stage: engaged\n")
+        let before = GitCLI.run(["rev-parse", "HEAD"], in: team.sam).stdout
+        let stopped = team.sync(team.sam)
+        #expect(stopped.status == 2, "\(stopped.combined)")
+        #expect(stopped.stderr.contains("matches nobody in team.yaml"), "\(stopped.stderr)")
+        #expect(!stopped.stderr.contains("recorded here"), "\(stopped.stderr)")
+        #expect(stopped.stderr.contains("Nothing was recorded or sent: your edits are still in your files."), "\(stopped.stderr)")
+        #expect(GitCLI.run(["rev-parse", "HEAD"], in: team.sam).stdout == before)
+        #expect(team.temp.read("sam/accounts.yaml")?.contains("    stage: engaged\n") == true)
+    }
+
     @Test func aMultiLineValueIsOneShortLineInSyncOutputAndTheCommitSubject() throws {
         let team = Team()
         team.edit("sam", "accounts.yaml", "    stage: target\n", "    stage: target\n    notes: |\n      Renewal in Q2\n      CFO wants a pilot first\n")

@@ -82,14 +82,15 @@ public final class TestServer {
         .appendingPathComponent("scripts/test-servers").path
 
     /// Starts `scripts/test-servers/<name>.sh` in `directory`. Fails (never skips) when the server
-    /// program is missing: the script says which apt package provides it.
-    public init(_ name: String, in directory: String) throws {
+    /// program is missing: the script says which apt package provides it. `settings` are extra
+    /// environment variables for the script (e.g. `SSHD_MAX_STARTUPS`).
+    public init(_ name: String, in directory: String, settings: [String: String] = [:]) throws {
         self.name = name
         self.directory = directory
         let started = Date()
         let result = try runTransportProcess(
             "/bin/bash", ["\(TestServer.scriptsFolder)/\(name).sh", "start", directory],
-            environment: ProcessInfo.processInfo.environment)
+            environment: ProcessInfo.processInfo.environment.merging(settings) { $1 })
         startSeconds = Date().timeIntervalSince(started)
         guard result.status == 0 else {
             throw TestFailure("test server '\(name)' did not start: \(result.stderr)")

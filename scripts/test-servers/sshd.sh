@@ -4,6 +4,8 @@
 # Repositories live in DIR/repos; URLs are ssh://USER@127.0.0.1:PORT/<absolute path>.
 # Only the current user can log in, with CLIENT_KEY (ed25519); OTHER_KEY is a key the server
 # does not know. Works as root (needs /run/sshd) and as an ordinary user.
+# SSHD_MAX_STARTUPS (default 10:30:100, sshd's own) limits unauthenticated connections, to test
+# a busy server that drops connections.
 # start prints: PORT, USER, URL (base, append "/NAME.git"), CLIENT_KEY, OTHER_KEY,
 #               HOST_KEY_SHA256, KNOWN_HOSTS, STARTUP_MS.
 source "$(dirname "$0")/common.sh"
@@ -43,6 +45,7 @@ KbdInteractiveAuthentication no
 UsePAM no
 StrictModes no
 PermitRootLogin prohibit-password
+MaxStartups ${SSHD_MAX_STARTUPS:-10:30:100}
 # The server-side git must not read /etc/gitconfig either.
 SetEnv GIT_CONFIG_NOSYSTEM=1
 CONF

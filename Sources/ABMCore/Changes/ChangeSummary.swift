@@ -361,27 +361,24 @@ public enum ChangeSummary {
         return .planEdited(sections: sections, frontMatter: keys)
     }
 
-    /// Front matter and (title, text) per `##` section, with the part above the first section as "(top)".
+    /// Front matter and (title, text) per `##` section (`PlanDocument.sections`); the text outside
+    /// every `##` section (above the first, or under a later `#` heading) is "(top)".
     static func split(_ text: String) -> (YAMLNode?, [(String, String)]) {
+        let document = PlanDocument(text)
         let lines = TextLines(text)
         var front: YAMLNode?
-        var bodyStart = 1
-        if case .found(let yaml, let body) = FrontMatter.split(lines) {
+        if case .found(let yaml, _) = document.frontMatter {
             front = (try? YAMLParser.parse(lines.text(yaml))) ?? nil
-            bodyStart = body
         }
-        let outline = MarkdownOutline(markdown: lines.text(bodyStart..<(lines.count + 1)))
-        let headings = outline.headings.filter { $0.level <= 2 }
         var sections: [(String, String)] = []
-        var start = bodyStart
-        var title = "(top)"
-        for heading in headings where heading.level == 2 {
-            let line = heading.line + bodyStart - 1
-            sections.append((title, lines.text(start..<line)))
-            title = heading.title
-            start = line
+        for part in document.parts {
+            let title = part.heading.flatMap { $0.level == 2 ? $0.title : nil } ?? "(top)"
+            if title == "(top)", let last = sections.last, last.0 == title {
+                sections[sections.count - 1].1 += lines.text(part.lines)
+            } else {
+                sections.append((title, lines.text(part.lines)))
+            }
         }
-        sections.append((title, lines.text(start..<(lines.count + 1))))
         return (front, sections)
     }
 }

@@ -286,15 +286,15 @@ extension ConflictBlocks {
                 return ConflictBlockError(line: error.line, message: error.message)
             }
         case .plan:
-            let lines = TextLines(text)
-            switch FrontMatter.split(lines) {
+            let document = PlanDocument(text)
+            switch document.frontMatter {
             case .none:
                 return nil
             case .unterminated:
                 return ConflictBlockError(line: 1, message: "the front matter opened with '---' is never closed")
             case .found(let yaml, _):
                 do {
-                    _ = try YAMLParser.parse(lines.text(yaml))
+                    _ = try YAMLParser.parse(TextLines(text).text(yaml))
                     return nil
                 } catch {
                     return ConflictBlockError(line: error.line + yaml.lowerBound - 1, message: error.message)

@@ -24,22 +24,23 @@ struct MarkdownMerger {
         /// Table rows by their line: the header cells of their table.
         let tableColumns: [Int: [String]]
 
-        init(_ text: String) {
-            let lines = TextLines(text)
+        /// One side's body: the plan `document` of the file whose lines are `lines` (numbered by
+        /// file line, the front matter outside every section).
+        init(document: PlanDocument, lines: TextLines) {
             self.lines = lines
-            let outline = MarkdownOutline(markdown: text)
-            let headings = outline.headings.filter { $0.level <= 2 && $0.line <= lines.count }.sorted { $0.line < $1.line }
+            let outline = document.outline
             var sections: [Section] = []
-            let firstLine = headings.first?.line ?? (lines.count + 1)
-            sections.append(Section(key: "", title: "top of the plan", lines: 1..<firstLine))
             var seen: [String: Int] = [:]
-            for (index, heading) in headings.enumerated() {
-                let end = index + 1 < headings.count ? headings[index + 1].line : lines.count + 1
+            for part in document.parts {
+                guard let heading = part.heading else {
+                    sections.append(Section(key: "", title: "top of the plan", lines: part.lines))
+                    continue
+                }
                 var key = "\(heading.level)#" + Plan.normalizedTitle(heading.title)
                 let count = seen[key, default: 0] + 1
                 seen[key] = count
                 if count > 1 { key += "#\(count)" }
-                sections.append(Section(key: key, title: heading.title, lines: heading.line..<end))
+                sections.append(Section(key: key, title: heading.title, lines: part.lines))
             }
             self.sections = sections
             var starts: [Int: (end: Int, key: String)] = [:]
@@ -214,11 +215,14 @@ struct MarkdownMerger {
         var columns: [String]? = nil
     }
 
-    func merge(base: String?, ours: String, theirs: String) -> MergedText {
+    /// A side of the merge: the plan document of a whole file and its lines.
+    typealias Body = (document: PlanDocument, lines: TextLines)
+
+    func merge(base: Body?, ours: Body, theirs: Body) -> MergedText {
         var out = MergedText(lineBreak: yaml.lineBreak)
-        let b = base.map(Side.init)
-        let o = Side(ours)
-        let t = Side(theirs)
+        let b = base.map { Side(document: $0.document, lines: $0.lines) }
+        let o = Side(document: ours.document, lines: ours.lines)
+        let t = Side(document: theirs.document, lines: theirs.lines)
         func pieces(_ side: Side?) -> [Keyed<(Side, Side.Section)>] {
             guard let side else { return [] }
             return side.sections.map { Keyed(key: $0.key, piece: (side, $0), text: side.text(of: $0)) }

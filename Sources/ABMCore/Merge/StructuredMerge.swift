@@ -236,28 +236,29 @@ private struct Context {
     // MARK: Plans
 
     struct PlanText {
+        var document: PlanDocument
+        var lines: TextLines
         var hasFrontMatter: Bool
         var openingFence: String
         var frontMatter: String
         var closingFence: String
-        var frontMatterStart: Int
-        var body: String
     }
 
+    /// The plan's parts as `PlanDocument` cuts them; nil when its front matter is not closed.
     func planText(_ text: String) -> PlanText? {
+        let document = PlanDocument(text)
         let lines = TextLines(text)
-        switch FrontMatter.split(lines) {
+        switch document.frontMatter {
         case .unterminated:
             return nil
         case .none:
             return PlanText(
-                hasFrontMatter: false, openingFence: "", frontMatter: "", closingFence: "", frontMatterStart: 1,
-                body: text)
-        case .found(let yaml, let bodyStart):
+                document: document, lines: lines, hasFrontMatter: false, openingFence: "", frontMatter: "",
+                closingFence: "")
+        case .found(let yaml, _):
             return PlanText(
-                hasFrontMatter: true, openingFence: lines.text(1..<2), frontMatter: lines.text(yaml),
-                closingFence: lines.text(yaml.upperBound..<(yaml.upperBound + 1)), frontMatterStart: yaml.lowerBound,
-                body: lines.text(bodyStart..<(lines.count + 1)))
+                document: document, lines: lines, hasFrontMatter: true, openingFence: lines.text(1..<2),
+                frontMatter: lines.text(yaml), closingFence: lines.text(yaml.upperBound..<(yaml.upperBound + 1)))
         }
     }
 
@@ -295,7 +296,8 @@ private struct Context {
             out.append(frontMatter)
             out.append(o.hasFrontMatter ? o.closingFence : t.closingFence)
         }
-        let body = MarkdownMerger(yaml: merger, planName: name).merge(base: b?.body, ours: o.body, theirs: t.body)
+        let body = MarkdownMerger(yaml: merger, planName: name).merge(
+            base: b.map { ($0.document, $0.lines) }, ours: (o.document, o.lines), theirs: (t.document, t.lines))
         out.append(body)
         out.setFinalLineBreak(finalLineBreak())
         if out.conflicts.isEmpty {

@@ -445,8 +445,8 @@ public struct PlanInput: Sendable {
         var frontMatter: YAMLNode?
         var frontMatterLines: Range<Int>?
         var frontMatterBroken = false
-        var bodyStart = 1
-        switch lines.split {
+        let document = PlanDocument(utf8: text, lines: lines)
+        switch document.frontMatter {
         case .none:
             break
         case .unterminated:
@@ -456,12 +456,11 @@ public struct PlanInput: Sendable {
                     "the front matter opened with '---' is never closed",
                     fix: "add a line with '---' after the front matter fields"))
             return nil
-        case .found(let yaml, let body):
+        case .found(let yaml, _):
             frontMatterLines = yaml
-            bodyStart = body
             do {
                 frontMatter = try YAMLParser.parse(
-                    utf8: UnsafeBufferPointer(rebasing: text[lines.yaml]), lineOffset: yaml.lowerBound - 1)
+                    utf8: UnsafeBufferPointer(rebasing: text[document.yamlBytes]), lineOffset: yaml.lowerBound - 1)
             } catch {
                 frontMatterBroken = true
                 findings.append(
@@ -470,17 +469,12 @@ public struct PlanInput: Sendable {
                         error.message, fix: error.hint))
             }
         }
-        let offset = bodyStart - 1
-        let outline = MarkdownOutline(utf8: UnsafeBufferPointer(rebasing: text[lines.body]), lineOffset: offset)
-        let title = outline.headings.first { $0.level == 1 }?.title
-        var sections: [Plan.Section] = []
-        let level2 = outline.headings.filter { $0.level <= 2 }
-        for (index, heading) in level2.enumerated() where heading.level == 2 {
-            let end = index + 1 < level2.count ? level2[index + 1].line : lines.count + 1
-            sections.append(Plan.Section(title: heading.title, headingLine: heading.line, lines: heading.line..<end))
+        let sections = document.sections.map { part in
+            Plan.Section(title: part.heading?.title ?? "", headingLine: part.lines.lowerBound, lines: part.lines)
         }
         return Plan(
             kind: kind, id: id, path: path, frontMatter: frontMatter, frontMatterLines: frontMatterLines,
-            frontMatterBroken: frontMatterBroken, bodyStartLine: bodyStart, title: title, sections: sections, blocks: outline.blocks, lineCount: lines.count)
+            frontMatterBroken: frontMatterBroken, bodyStartLine: document.bodyStartLine, title: document.title,
+            sections: sections, blocks: document.outline.blocks, lineCount: document.lineCount)
     }
 }

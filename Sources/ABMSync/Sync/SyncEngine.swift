@@ -281,9 +281,23 @@ public final class SyncEngine {
     private func fetch(_ report: inout SyncReport) throws(SyncFailure) {
         defer { FaultInjection.crashPoint("after-fetch") }
         do {
-            try git.fetch(remote: remote, options: options)
+            try againIfDropped { () throws(GitError) in try git.fetch(remote: remote, options: options) }
         } catch {
             throw SyncFailure(error, remote: report.remoteURL ?? remote)
+        }
+    }
+
+    /// Runs one transfer with the remote, again shortly (jittered, growing waits) when a busy server
+    /// dropped the connection, up to `PushRace.droppedConnectionAttempts` tries: such a server is
+    /// not offline. Any other failure is thrown at once.
+    private func againIfDropped(_ transfer: () throws(GitError) -> Void) throws(GitError) {
+        for attempt in 1...PushRace.droppedConnectionAttempts {
+            do {
+                return try transfer()
+            } catch {
+                guard error.isDroppedConnection, attempt < PushRace.droppedConnectionAttempts else { throw error }
+                PushRace.wait(beforeAttempt: attempt + 1)
+            }
         }
     }
 
@@ -469,15 +483,14 @@ public final class SyncEngine {
                 let branch = try git.currentBranch() ?? "main"
                 if let folder = LocalRemote.folder(of: try git.remote(named: remote)?.url ?? "") {
                     // A shared folder: libgit2's transport for it updates the branch without comparing
-                    // its old value, so two teammates pushing at once could overwrite each other. Send
-                    // the commits under a private name, then move the branch only if it is still where
-                    // we last saw it (an atomic compare-and-swap in the shared repository).
-                    let incoming = "refs/abmsync/incoming/\(UUID().uuidString.lowercased())"
-                    try git.push(remote: remote, refspecs: ["refs/heads/\(branch):\(incoming)"], options: options)
-                    try LocalRemote.moveBranch(
-                        in: folder, branch: branch, from: upstream, to: head, temporaryReference: incoming)
+                    // its old value, so two teammates pushing at once could overwrite each other. Copy
+                    // the commits' objects in, then move the branch only if it is still where we last
+                    // saw it (an atomic compare-and-swap in the shared repository).
+                    try LocalRemote.send(head, from: git, knownThere: upstream, to: folder, branch: branch)
                 } else {
-                    try git.push(remote: remote, refspecs: ["refs/heads/\(branch):refs/heads/\(branch)"], options: options)
+                    try againIfDropped { () throws(GitError) in
+                        try git.push(remote: remote, refspecs: ["refs/heads/\(branch):refs/heads/\(branch)"], options: options)
+                    }
                 }
                 try git.setReference("refs/remotes/\(remote)/\(branch)", to: head, logMessage: "abmsync: push")
                 report.pushedCommits += ahead
@@ -557,6 +570,8 @@ extension Signature {
 public enum PushRace {
     /// Tries per push or sync before giving up (the edits stay recorded locally).
     public static let maxAttempts = 10
+    /// Tries of one fetch or push when a busy server drops the connection, before it counts as offline.
+    static let droppedConnectionAttempts = 4
 
     /// What servers and libgit2 say when the branch moved between our fetch and our push.
     static let raceMarkers = [
@@ -605,30 +620,29 @@ public enum RemoteDisplay {
 
 /// Remotes that are folders on this machine (a path or file://), which abmsync updates itself.
 enum LocalRemote {
-    /// Moves `branch` of the shared repository from `old` (nil: absent) to `new` atomically; a branch
-    /// that moved meanwhile is reported as non-fast-forward so the caller merges and retries.
-    static func moveBranch(in folder: String, branch: String, from old: ObjectID?, to new: ObjectID, temporaryReference: String)
+    /// Copies what `head` needs into the shared repository, then moves `branch` there from `old`
+    /// (nil: absent) to `head` atomically; a branch that moved meanwhile is reported as
+    /// non-fast-forward so the caller merges and retries. No temporary reference is created there:
+    /// a teammate fetching at that moment lists the references, and one deleted between the listing
+    /// and the reading stopped their fetch or push ("reference … not found").
+    static func send(_ head: ObjectID, from local: Repository, knownThere old: ObjectID?, to folder: String, branch: String)
         throws(GitError)
     {
         let shared = try Repository.open(at: folder)
-        var failure: GitError?
+        try local.copyObjects(reachableFrom: head, excluding: old.map { [$0] } ?? [], into: shared)
         do {
             if let old {
-                try shared.setReference("refs/heads/\(branch)", to: new, expected: old, logMessage: "abmsync: push")
+                try shared.setReference("refs/heads/\(branch)", to: head, expected: old, logMessage: "abmsync: push")
             } else {
-                try shared.createReference("refs/heads/\(branch)", to: new, logMessage: "abmsync: push")
+                try shared.createReference("refs/heads/\(branch)", to: head, logMessage: "abmsync: push")
             }
         } catch {
-            failure = error
-        }
-        try? shared.deleteReference(temporaryReference)
-        if let failure {
-            if failure.code == .modified || failure.code == .exists || failure.code == .locked {
+            if error.code == .modified || error.code == .exists || error.code == .locked {
                 throw GitError(
                     code: .nonFastForward, operation: "send changes", subject: branch,
                     libraryMessage: "a teammate sent changes to the shared folder first")
             }
-            throw failure
+            throw error
         }
     }
 

@@ -48,7 +48,10 @@ enum SyncPrinter {
             // abmsync could not finish: say what was recorded before, and that it is safe.
             if let before = engine.reportBeforeFailure { printRecorded(before) }
             Console.err(error.rendered)
-            if let unsent = engine.unsentCommit() {
+            if engine.reportBeforeFailure == nil {
+                // It stopped before recording anything (identity, lock, setup): say so, not "recorded".
+                Console.err("Nothing was recorded or sent: your edits are still in your files.")
+            } else if let unsent = engine.unsentCommit() {
                 Console.err("Your edits are recorded here (\(unsent)) and will be sent the next time a sync gets through.")
             }
             throw ExitCode(ExitStatus.operationalFailure)
@@ -105,7 +108,9 @@ enum SyncPrinter {
     private static func printPull(_ report: SyncReport, action: String) -> Int32 {
         if report.offline {
             Console.out(
-                "Offline: \(report.remoteURL ?? report.remote) cannot be reached right now. Your edits are saved here and will be sent next time you sync.")
+                "Offline: \(report.remoteURL ?? report.remote) cannot be reached right now"
+                    + (report.offlineReason.map { " (\($0))" } ?? "")
+                    + ". Your edits are saved here and will be sent next time you sync.")
             return ExitStatus.offline
         }
         switch report.pullOutcome {
