@@ -48,7 +48,7 @@ struct ChangeJudgeTests {
         let refused = judge(change, by: Self.sam)
         #expect(refused.map(\.rule) == ["permission-policy"])
         #expect(refused.first?.location.file == "abmsync.yaml")
-        #expect(refused.first?.why == "only Val Park (admin) may")
+        #expect(refused.first?.why == "only admins may ('permissions:' in abmsync.yaml)")
     }
 
     @Test func teamIsChangedByAdminsOnly() {

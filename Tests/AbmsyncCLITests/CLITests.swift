@@ -118,6 +118,12 @@ extension CLITests {
         let plan = GitCLI.run(["--git-dir", shared, "show", "main:accounts/acme-corp.md"], in: temp.path).stdout
         #expect(plan.contains("- [x] Executive briefing (sam)") && plan.contains("- [x] Discovery call with the economic buyer (jane)"))
         #expect(GitCLI.run(["--git-dir", shared, "fsck", "--strict"], in: temp.path).status == 0)
+        // Sam (a marketer and exec, not an admin) may not change the team's policy: his sync sends
+        // nothing and names who may, and the shared policy keeps 5.
+        #expect(demo.stdout.contains("error: a commit waiting to be sent makes a change its author may not make; nothing was sent"))
+        #expect(demo.stdout.contains("ask Jane Doe (admin) or Val Park (admin) to make this change to abmsync.yaml"))
+        let policy = GitCLI.run(["--git-dir", shared, "show", "main:abmsync.yaml"], in: temp.path).stdout
+        #expect(policy.contains("max_per_ae: 5") && !policy.contains("max_per_ae: 50"))
     }
 
     @Test func statusSpeaksInPlanTerms() throws {

@@ -80,7 +80,7 @@ import Testing
         #expect(all.status == 1, "\(all.combined)")
         let lines = all.stdout.components(separatedBy: "\n")
         #expect(lines[0] == "\(moved.prefix(7)) sam <sam@example.com>: Stark to tier 3 — refused")
-        #expect(lines[1] == "  accounts.yaml:5:11: error[permission-tier-move]: Stark Industries: tier 1 → 3 (by Sam Lee, who may not move accounts between tiers, clusters or programmes) — only Val Park (admin) may — ask Val Park (admin) to move Stark Industries to tier 3, or open a pull request for them to approve")
+        #expect(lines[1] == "  accounts.yaml:5:11: error[permission-tier-move]: Stark Industries: tier 1 → 3 (by Sam Lee, who may not move accounts between tiers, clusters or programmes) — only admins and executives may ('permissions:' in abmsync.yaml) — ask Val Park (admin) to move Stark Industries to tier 3, or open a pull request for them to approve")
         #expect(lines[2].hasSuffix("Stark to negotiation — allowed"))
         #expect(lines[3] == "2 commits verified: 1 allowed, 1 refused")
 

@@ -365,7 +365,8 @@ struct Judge {
             why = "nobody in team.yaml may \(need.reason)"
             fix = "ask an admin to \(need.action), or to change 'permissions:' in abmsync.yaml"
         } else {
-            why = "only \(Judge.list(shown, joiner: "and")) may"
+            // The rule in words; the people are named once, in the fix.
+            why = "only \(Judge.list(need.grantees.map(Self.words), joiner: "and")) may ('permissions:' in abmsync.yaml)"
             fix = "ask \(names) to \(need.action), or open a pull request for them to approve"
         }
         return Finding(
@@ -393,6 +394,16 @@ struct Judge {
 
     /// "Acme Corp's", "Stark Industries'".
     static func possessive(_ name: String) -> String { name.hasSuffix("s") ? name + "'" : name + "'s" }
+
+    /// "admins", "the account's AE, marketer or sponsor": who a grantee is, for "only … may".
+    static func words(_ grantee: Permissions.Grantee) -> String {
+        switch grantee {
+        case .role(let role): return Role.plural(role)
+        case .accountOwners: return "the account's owners"
+        case .clusterOwners: return "the owners of other accounts in its cluster"
+        case .programOwner: return "the programme's owner"
+        }
+    }
 
     static func list(_ items: [String], joiner: String) -> String {
         switch items.count {

@@ -25,8 +25,8 @@ public struct DemoScenario {
 
         step("Jane (account executive) creates the team's plan repository and shares it")
         let jane = folder + "/jane"
-        // Both add accounts, which 'permissions:' leaves to admins by default: in this small team
-        // Jane and Sam are admins too (init keeps a team.yaml that is already there).
+        // Jane leads the team (admin); Sam heads marketing (exec): he may change any account but not
+        // the team's policy in abmsync.yaml (init keeps this team.yaml).
         try? FileManager.default.createDirectory(atPath: jane, withIntermediateDirectories: true)
         try FileSystem.writeAtomically(Self.team, to: jane + "/" + WorkspaceFile.team)
         _ = try Initializer.run(at: jane, remote: remote, executable: executable)
@@ -90,6 +90,17 @@ public struct DemoScenario {
         try FileSystem.writeAtomically(settled, to: sam + "/accounts.yaml")
         say("sam$ abmsync sync")
         show(try SyncEngine(repository: samRepo, options: options, today: today).sync())
+
+        step("Sam raises how many tier 1 accounts an AE may hold from 5 to 50: only an admin may")
+        try editField(sam, file: WorkspaceFile.policy, at: ["tiers", "1"], field: "max_per_ae", to: .integer(50))
+        say("sam$ abmsync sync")
+        do {
+            show(try SyncEngine(repository: samRepo, options: options, today: today).sync())
+        } catch {
+            guard case .changesRefused = error else { throw error }
+            say(error.rendered)
+        }
+        say("(Sam's earlier edits went out; this one waits on his computer until Jane or Val makes it.)")
         say("\nEveryone's edits are in the shared history; nothing was lost. Look around: \(folder)")
     }
 
@@ -106,7 +117,7 @@ public struct DemoScenario {
           sam:
             name: Sam Lee
             email: sam@example.com
-            roles: [marketing, admin]
+            roles: [marketing, exec]
           ops:
             name: Ops Team
             email: ops@example.com
@@ -129,12 +140,18 @@ public struct DemoScenario {
     }
 
     private func editField(_ root: String, account: String, field: String, to value: YAMLValue) throws(AbmsyncError) {
-        let path = root + "/accounts.yaml"
+        try editField(root, file: WorkspaceFile.accounts, at: ["accounts", account], field: field, to: value)
+    }
+
+    private func editField(_ root: String, file: String, at keys: [String], field: String, to value: YAMLValue)
+        throws(AbmsyncError)
+    {
+        let path = root + "/" + file
         var editor = YAMLEditor((try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
         do {
-            try editor.setField(at: ["accounts", account], field: field, to: value)
+            try editor.setField(at: keys, field: field, to: value)
         } catch {
-            throw .editFailed(file: "accounts.yaml", reason: error.message, hint: nil)
+            throw .editFailed(file: file, reason: error.message, hint: nil)
         }
         try FileSystem.writeAtomically(editor.text, to: path)
     }
