@@ -1,0 +1,143 @@
+import Foundation
+
+/// What `abmsync tiers score` shows: the scored accounts (all, or only those whose suggestion
+/// differs from their tier), as text for a salesperson, JSON or CSV (Docs/Tiers.md). Every value
+/// from the repository is escaped (`DisplayText`): a name is one line whatever it holds.
+public struct TierScoreReport: Sendable {
+    /// The accounts shown, in accounts.yaml order.
+    public var scores: [TierScore]
+    /// How many accounts were scored in all, and how many of them are suggested another tier.
+    public var scoredCount: Int
+    public var differingCount: Int
+    /// True when every account is shown (`--all` or accounts named), not only those that differ.
+    public var showsAll: Bool
+
+    /// The report of `all` scored accounts: `only` (ids) when given, otherwise those that differ,
+    /// or every one with `everyAccount`.
+    public init(_ all: [TierScore], only ids: [String] = [], everyAccount: Bool = false) {
+        scoredCount = all.count
+        differingCount = all.lazy.filter(\.differs).count
+        if !ids.isEmpty {
+            let wanted = Set(ids)
+            scores = all.filter { wanted.contains($0.id) }
+        } else {
+            scores = everyAccount ? all : all.filter(\.differs)
+        }
+        showsAll = everyAccount || !ids.isEmpty
+    }
+
+    /// The schema version of `renderJSON()`; it changes only when a field changes meaning or goes.
+    public static let jsonVersion = 1
+
+    // MARK: - Text
+
+    public func renderText() -> String {
+        var out = ""
+        for score in scores {
+            let tier = score.tier.map { "\($0)" } ?? "no tier"
+            let verdict = score.differs ? "\(tier) → suggested \(score.suggestedTier)" : "\(tier), suggested \(score.suggestedTier) (stays)"
+            out += "\(DisplayText.escaped(score.name)) (\(DisplayText.escaped(score.id))): \(verdict), score \(TierScoring.decimal(score.score))\n"
+            for reason in score.reasons { out += "  \(DisplayText.escaped(reason))\n" }
+        }
+        if scoredCount == 0 {
+            out += "No accounts in accounts.yaml to score.\n"
+        } else if differingCount == 0 {
+            out += "Every account's tier matches its score (\(scoredCount.counted("account"))).\n"
+        } else {
+            let differ = differingCount == 1 ? "1 account is" : "\(differingCount) of \(scoredCount) accounts are"
+            out += "\(differ) suggested another tier than the one it has (capacity not considered)"
+            out += showsAll ? ".\n" : "; 'abmsync tiers score --all' shows every account.\n"
+        }
+        return out
+    }
+
+    // MARK: - JSON
+
+    /// `{"version": 1, "summary": {"accounts", "differ", "shown"}, "accounts": [{"id", "name", "tier",
+    /// "suggested_tier", "score", "differs", "inputs": {"acv", "cycle_months", "stakeholders",
+    /// "intent", "strategic"}, "parts": [{"input", "value", "weight", "contribution"}], "reasons"}]}`,
+    /// keys in that order (Docs/Tiers.md). `tier` and absent inputs are null.
+    public func renderJSON() -> String {
+        var out = "{\n"
+        out += "  \"version\": \(Self.jsonVersion),\n"
+        out += "  \"summary\": {\"accounts\": \(scoredCount), \"differ\": \(differingCount), \"shown\": \(scores.count)},\n"
+        if scores.isEmpty { return out + "  \"accounts\": []\n}\n" }
+        out += "  \"accounts\": [\n"
+        for (index, score) in scores.enumerated() {
+            let parts = score.parts.map { part in
+                "{\"input\": \(JSONText.quoted(part.input)), \"value\": \(Self.number(part.value)), "
+                    + "\"weight\": \(Self.number(part.weight)), \"contribution\": \(Self.number(part.contribution))}"
+            }
+            var fields = [
+                "\"id\": \(JSONText.displayed(score.id))",
+                "\"name\": \(JSONText.displayed(score.name))",
+                "\"tier\": \(score.tier.map { String($0.rawValue) } ?? "null")",
+                "\"suggested_tier\": \(score.suggestedTier.rawValue)",
+                "\"score\": \(Self.number(score.score))",
+                "\"differs\": \(score.differs)",
+            ]
+            fields.append("\"inputs\": \(score.inputs.json)")
+            fields.append("\"parts\": [" + parts.joined(separator: ", ") + "]")
+            fields.append("\"reasons\": [" + score.reasons.map { JSONText.displayed($0) }.joined(separator: ", ") + "]")
+            out += "    {" + fields.joined(separator: ", ") + "}"
+            out += index + 1 < scores.count ? ",\n" : "\n"
+        }
+        return out + "  ]\n}\n"
+    }
+
+    /// A JSON number with at most four decimals, trailing zeros dropped ("0.4", "0.7835", "1").
+    static func number(_ value: Double) -> String {
+        let tenThousandths = Int((value * 10_000).rounded())
+        let whole = tenThousandths / 10_000
+        var fraction = String(abs(tenThousandths % 10_000))
+        fraction = String(repeating: "0", count: 4 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return fraction.isEmpty ? "\(whole)" : "\(whole).\(fraction)"
+    }
+
+    // MARK: - CSV
+
+    /// RFC 4180: a header row, then one row per account, CRLF line ends; a field holding a comma,
+    /// a quote or a line break is quoted with its quotes doubled. Reasons are joined by "; ".
+    public func renderCSV() -> String {
+        var out = "id,name,tier,suggested_tier,score,differs,reasons\r\n"
+        for score in scores {
+            let fields = [
+                score.id, score.name, score.tier.map { String($0.rawValue) } ?? "", String(score.suggestedTier.rawValue),
+                TierScoring.decimal(score.score), score.differs ? "true" : "false", score.reasons.joined(separator: "; "),
+            ]
+            out += fields.map { Self.csvField(DisplayText.escaped($0)) }.joined(separator: ",") + "\r\n"
+        }
+        return out
+    }
+
+    static func csvField(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+extension TierScore {
+    /// The inputs as written in accounts.yaml and the plan, for the JSON report.
+    public struct Inputs: Sendable, Hashable {
+        public var acv: Int?
+        public var cycleMonths: Int?
+        public var stakeholders: Int?
+        public var intent: Int?
+        public var strategic: Bool?
+
+        public init(_ account: Account, stakeholders: Int?) {
+            acv = account.acv?.value
+            cycleMonths = account.cycleMonths?.value
+            self.stakeholders = stakeholders.flatMap { $0 > 0 ? $0 : nil }
+            intent = account.intent?.value
+            strategic = account.strategic?.value
+        }
+
+        var json: String {
+            func int(_ value: Int?) -> String { value.map(String.init) ?? "null" }
+            return "{\"acv\": \(int(acv)), \"cycle_months\": \(int(cycleMonths)), \"stakeholders\": \(int(stakeholders)), "
+                + "\"intent\": \(int(intent)), \"strategic\": \(strategic.map { $0 ? "true" : "false" } ?? "null")}"
+        }
+    }
+}
