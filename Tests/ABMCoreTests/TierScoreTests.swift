@@ -1,4 +1,5 @@
 import ABMCore
+import Foundation
 import PropertyBased
 import Testing
 
@@ -236,5 +237,17 @@ import Testing
             let messages = Self.load(text).findings.map(\.formatted)
             #expect(messages.count == 1 && messages[0].hasPrefix(expected), "\(text): \(messages)")
         }
+    }
+
+    /// The JSON Schema editors check abmsync.yaml with knows the keys and inputs the reader knows.
+    @Test func thePolicySchemaListsTheKeysTheReaderKnows() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let data = try Data(contentsOf: root.appendingPathComponent("templates/schemas/policy.schema.json"))
+        let schema = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let scoring = try #require((schema["properties"] as? [String: Any])?["scoring"] as? [String: Any])
+        let properties = try #require(scoring["properties"] as? [String: Any])
+        #expect(Set(properties.keys) == Set(Policy.Scoring.keys))
+        let weights = try #require((properties["weights"] as? [String: Any])?["properties"] as? [String: Any])
+        #expect(Set(weights.keys) == Set(Policy.Scoring.inputs))
     }
 }

@@ -52,6 +52,8 @@ public struct Policy: Sendable {
 
         /// The inputs a weight can be given for.
         public static let inputs = ["acv", "cycle", "buying_group", "intent", "strategic"]
+        /// The keys of `scoring:` (templates/schemas/policy.schema.json lists the same: `ScoringPolicyTests`).
+        public static let keys = ["weights", "tier1_at", "tier2_at", "acv_top", "cycle_top", "buying_group_top", "buying_group_default"]
     }
 
     /// How a rule's findings are reported, as set under `rules:`.

@@ -44,8 +44,10 @@ public struct TierScoreReport: Sendable {
         } else if differingCount == 0 {
             out += "Every account's tier matches its score (\(scoredCount.counted("account"))).\n"
         } else {
-            let differ = differingCount == 1 ? "1 account is" : "\(differingCount) of \(scoredCount) accounts are"
-            out += "\(differ) suggested another tier than the one it has (capacity not considered)"
+            out += differingCount == 1
+                ? "1 of \(scoredCount) accounts is suggested another tier than the one it has"
+                : "\(differingCount) of \(scoredCount) accounts are suggested another tier than the one they have"
+            out += " (capacity not considered)"
             out += showsAll ? ".\n" : "; 'abmsync tiers score --all' shows every account.\n"
         }
         return out

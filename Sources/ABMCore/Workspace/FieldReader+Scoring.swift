@@ -6,8 +6,7 @@ extension FieldReader {
     mutating func scoring(_ node: YAMLNode, base: Policy.Scoring) -> Policy.Scoring {
         var scoring = base
         guard let entries = mapping(node, what: "'scoring'", example: "scoring: {tier1_at: 0.75}") else { return scoring }
-        let known = ["weights", "tier1_at", "tier2_at", "acv_top", "cycle_top", "buying_group_top", "buying_group_default"]
-        _ = checkUnknownKeys(entries, known: known, context: "'scoring'")
+        _ = checkUnknownKeys(entries, known: Policy.Scoring.keys, context: "'scoring'")
         var thresholds: [String: YAMLNode] = [:]
         for entry in entries {
             let value = entry.value
