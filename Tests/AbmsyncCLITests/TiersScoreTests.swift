@@ -160,6 +160,53 @@ import Testing
         #expect(!result.stdout.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
     }
 
+    /// Every format is written to stdout as rendered (not through Console.out's escaping), so the
+    /// renderers alone must keep a name's ESC, CR and bidi override from reaching the terminal.
+    @Test func controlCharactersInANameAreEscapedInEveryFormat() throws {
+        let plans = Plans()
+        plans.temp.write(
+            "p/accounts.yaml",
+            """
+            accounts:
+              hostile:
+                name: "Back\\\\slash\\tTab\\e]0;OWNED\\a\\rFake Corp\\u202Egpj\\e[2J"
+                tier: 1
+                acv: 18000
+
+            """)
+        /// The scalars a terminal would act on, other than the line ends each format uses.
+        func controls(_ output: String, lineEnd: String) -> [String] {
+            output.components(separatedBy: lineEnd).flatMap { line in
+                line.unicodeScalars.filter { scalar in
+                    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || [0x2028, 0x2029, 0x200E, 0x200F].contains(scalar.value)
+                        || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
+                }.map { String($0.value, radix: 16) }
+            }
+        }
+        let escaped = #"Back\slash\x09Tab\x1B]0;OWNED\x07\x0DFake Corp\u{202E}gpj\x1B[2J"#
+
+        let text = plans.run(["--all"])
+        #expect(text.status == 0, "\(text.combined)")
+        #expect(controls(text.stdout, lineEnd: "\n") == [], "\(text.stdout.debugDescription)")
+        #expect(text.stdout.hasPrefix(escaped + " (hostile): tier 1 → suggested tier 3, score "), "\(text.stdout.debugDescription)")
+
+        let json = plans.run(["--all", "--format", "json"])
+        #expect(json.status == 0, "\(json.combined)")
+        #expect(controls(json.stdout, lineEnd: "\n") == [], "\(json.stdout.debugDescription)")
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let accounts = try #require(root["accounts"] as? [[String: Any]])
+        let name = try #require(accounts.first?["name"] as? String)
+        #expect(name == escaped)
+        #expect(!name.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x202E })
+
+        let csv = plans.run(["--all", "--format", "csv"])
+        #expect(csv.status == 0, "\(csv.combined)")
+        #expect(controls(csv.stdout, lineEnd: "\r\n") == [], "\(csv.stdout.debugDescription)")
+        let rows = csv.stdout.components(separatedBy: "\r\n")
+        #expect(rows.count == 3 && rows[2] == "", "\(rows)")
+        #expect(rows[1].hasPrefix("hostile,\(escaped),1,3,"), "\(rows)")
+    }
+
     @Test func theScoresAreTheSameWithTheValidateCacheAndWithout() {
         let plans = Plans()
         let plain = plans.run(["--all", "--format", "json"], environment: ["ABMSYNC_NO_CACHE": "1"])

@@ -71,8 +71,8 @@ public struct TierScoreReport: Sendable {
                     + "\"weight\": \(Self.number(part.weight)), \"contribution\": \(Self.number(part.contribution))}"
             }
             var fields = [
-                "\"id\": \(JSONText.displayed(score.id))",
-                "\"name\": \(JSONText.displayed(score.name))",
+                "\"id\": \(Self.jsonString(score.id))",
+                "\"name\": \(Self.jsonString(score.name))",
                 "\"tier\": \(score.tier.map { String($0.rawValue) } ?? "null")",
                 "\"suggested_tier\": \(score.suggestedTier.rawValue)",
                 "\"score\": \(Self.number(score.score))",
@@ -80,21 +80,36 @@ public struct TierScoreReport: Sendable {
             ]
             fields.append("\"inputs\": \(score.inputs.json)")
             fields.append("\"parts\": [" + parts.joined(separator: ", ") + "]")
-            fields.append("\"reasons\": [" + score.reasons.map { JSONText.displayed($0) }.joined(separator: ", ") + "]")
+            fields.append("\"reasons\": [" + score.reasons.map(Self.jsonString).joined(separator: ", ") + "]")
             out += "    {" + fields.joined(separator: ", ") + "}"
             out += index + 1 < scores.count ? ",\n" : "\n"
         }
         return out + "  ]\n}\n"
     }
 
+    /// `JSONText.displayed(text)` (control characters escaped for reading, then quoted), straight
+    /// when nothing needs escaping: names and reasons almost never do, and there are 60,000 at 10,000 accounts.
+    static func jsonString(_ text: String) -> String {
+        let plain = !text.unicodeScalars.contains {
+            $0 == "\"" || $0 == "\\" || $0 == "\u{FEFF}" || DisplayText.needsEscape($0)
+        }
+        return plain ? "\"" + text + "\"" : JSONText.displayed(text)
+    }
+
     /// A JSON number with at most four decimals, trailing zeros dropped ("0.4", "0.7835", "1").
     static func number(_ value: Double) -> String {
         let tenThousandths = Int((value * 10_000).rounded())
-        let whole = tenThousandths / 10_000
-        var fraction = String(abs(tenThousandths % 10_000))
-        fraction = String(repeating: "0", count: 4 - fraction.count) + fraction
-        while fraction.hasSuffix("0") { fraction.removeLast() }
-        return fraction.isEmpty ? "\(whole)" : "\(whole).\(fraction)"
+        let magnitude = abs(tenThousandths)
+        let sign = tenThousandths < 0 ? "-" : ""
+        var fraction = magnitude % 10_000
+        if fraction == 0 { return sign + String(magnitude / 10_000) }
+        var digits = 4
+        while fraction % 10 == 0 {
+            fraction /= 10
+            digits -= 1
+        }
+        let text = String(fraction)
+        return sign + String(magnitude / 10_000) + "." + String(repeating: "0", count: digits - text.count) + text
     }
 
     // MARK: - CSV

@@ -62,12 +62,15 @@ extension AbmsyncCommand.Tiers {
                         + "(abmsync validate shows each with how to fix)")
             }
             let report = TierScoreReport(outcome.scores, only: accounts, everyAccount: all)
+            // Written as rendered: the renderers escape every value from the repository already
+            // (DisplayText), and CSV keeps its CRLF line ends (RFC 4180).
+            let output: String
             switch format {
-            case .text: Console.out(String(report.renderText().dropLast()))
-            case .json: Console.out(String(report.renderJSON().dropLast()))
-            // CSV keeps its CRLF line ends (RFC 4180); the renderer escaped every value already.
-            case .csv: FileHandle.standardOutput.write(Data(report.renderCSV().utf8))
+            case .text: output = report.renderText()
+            case .json: output = report.renderJSON()
+            case .csv: output = report.renderCSV()
             }
+            FileHandle.standardOutput.write(Data(output.utf8))
         }
     }
 }
