@@ -166,6 +166,12 @@ import Testing
         add("hooks install", ["hooks", "install"], .nothing, 2)
         add("hooks install", ["hooks", "install", "--no-such-option"], .plans, 64)
 
+        add("tiers score", ["tiers", "score", "--all"], .plans, 0, says: "Acme Corp (acme-corp): tier 1")
+        add("tiers score", ["tiers", "score"], .plans, 1, says: "cannot score the accounts", conflict)
+        add("tiers score", ["tiers", "score"], .nothing, 2, says: "is not inside a git repository")
+        add("tiers score", ["tiers", "score", "acme-crop"], .plans, 64, says: "did you mean 'acme-corp'?")
+        add("tiers score", ["tiers", "score", "--format", "xml"], .plans, 64)
+
         add("demo", ["demo", "--folder", "demo"], .nothing, 0)
         add("demo", ["demo", "--no-such-option"], .nothing, 64)
         return rows
@@ -187,7 +193,7 @@ import Testing
             "init": [0, 2, 64], "new": [0, 1, 2, 64], "validate": [0, 1, 2, 64], "clone": [0, 2, 64],
             "sync": [0, 1, 2, 64, 75], "pull": [0, 1, 2, 64, 75], "push": [0, 1, 2, 64, 75], "status": [0, 1, 2, 64],
             "conflicts": [0, 1, 2, 64], "resolve": [0, 1, 2, 64], "schema": [0, 2, 64], "merge-driver": [0, 1, 2, 64],
-            "hooks install": [0, 2, 64], "demo": [0, 64],
+            "hooks install": [0, 2, 64], "demo": [0, 64], "tiers score": [0, 1, 2, 64],
         ]
         #expect(codes == expected)
     }

@@ -3,7 +3,10 @@
 9% tier 2 in clusters of 10 (with cluster plans), 90% tier 3 in programmes of 500.
 Every account also gets an account plan, so "N accounts with their plans" holds N plan files.
 
-usage: generate.py N DIR
+usage: generate.py N DIR [--signals]
+
+--signals also gives accounts the optional scoring inputs (cycle_months, intent, a few strategic: true)
+for `abmsync tiers score` (scripts/bench/tiers.sh); without it the output is as before.
 """
 import os
 import random
@@ -11,7 +14,9 @@ import sys
 
 n = int(sys.argv[1])
 root = sys.argv[2]
+signals = "--signals" in sys.argv[3:]
 rng = random.Random(42)
+signal_rng = random.Random(7)  # separate, so --signals leaves every other generated value as it was
 os.makedirs(root, exist_ok=True)
 for d in ("accounts", "clusters", "programs"):
     os.makedirs(os.path.join(root, d), exist_ok=True)
@@ -58,6 +63,10 @@ for i in range(n):
         p = f"program-{(i - tier1 - tier2) // 500:03d}"
         programs.add(p)
         extra = [f"    program: {p}", f"    acv: {rng.randint(10, 50) * 1000}", "    stage: target"]
+    if signals:
+        extra += [f"    cycle_months: {signal_rng.randint(1, 24)}", f"    intent: {signal_rng.randint(0, 100)}"]
+        if signal_rng.random() < 0.002:
+            extra.append("    strategic: true")
     lines += [f"  {aid}:", f"    name: Account {i}", f"    domain: a{i}.example.com", f"    tier: {tier}"] + extra + [
         "    tier_since: 2026-06-01", "    reviewed: 2026-10-01"]
     plan = f"""---

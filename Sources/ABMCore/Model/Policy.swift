@@ -35,10 +35,25 @@ public struct Policy: Sendable {
         }
     }
 
+    /// `scoring:`: the objective tier suggestion (`abmsync tiers score`, Sources/ABMCore/Planning/TierScore.swift).
     public struct Scoring: Sendable, Hashable {
+        /// Input → weight (`acv`, `cycle`, `buying_group`, `intent`, `strategic`); a weight left out is 0.
         public var weights: [String: Double]
         public var tier1At: Double
         public var tier2At: Double
+        /// ACV that scores 1 (`acv_top`); the log scale starts at the lowest tier `min_acv`.
+        public var acvTop: Int = 1_000_000
+        /// Sales-cycle months that score 1 (`cycle_top`); the scale is linear from 0.
+        public var cycleTop: Int = 18
+        /// Stakeholders that score 1 (`buying_group_top`); linear from 0.
+        public var buyingGroupTop: Int = 10
+        /// Stakeholders assumed, by current tier, when the account has no plan listing any (`buying_group_default`).
+        public var buyingGroupDefault: [Tier: Int] = [.strategic: 6, .cluster: 4, .programmatic: 2]
+
+        /// The inputs a weight can be given for.
+        public static let inputs = ["acv", "cycle", "buying_group", "intent", "strategic"]
+        /// The keys of `scoring:` (templates/schemas/policy.schema.json lists the same: `ScoringPolicyTests`).
+        public static let keys = ["weights", "tier1_at", "tier2_at", "acv_top", "cycle_top", "buying_group_top", "buying_group_default"]
     }
 
     /// How a rule's findings are reported, as set under `rules:`.

@@ -182,19 +182,7 @@ struct FieldReader {
                     policy.tiers[tier] = tierPolicy(tierEntry.value, base: policy.tier(tier))
                 }
             case "scoring":
-                guard let scoring = mapping(value, what: "'scoring'", example: "scoring: {tier1_at: 0.75}") else { continue }
-                for item in scoring {
-                    switch item.key {
-                    case "weights":
-                        guard let weights = mapping(item.value, what: "'weights'", example: "weights: {acv: 0.4}") else { continue }
-                        var result: [String: Double] = [:]
-                        for weight in weights { result[weight.key] = double(weight.value, field: weight.key) ?? 0 }
-                        policy.scoring.weights = result
-                    case "tier1_at": policy.scoring.tier1At = double(item.value, field: "tier1_at") ?? policy.scoring.tier1At
-                    case "tier2_at": policy.scoring.tier2At = double(item.value, field: "tier2_at") ?? policy.scoring.tier2At
-                    default: break
-                    }
-                }
+                policy.scoring = scoring(value, base: policy.scoring)
             case "sections":
                 guard let owners = mapping(value, what: "'sections'", example: "sections: {ae: [Buying Group]}") else { continue }
                 var result: [Role: [String]] = [:]
