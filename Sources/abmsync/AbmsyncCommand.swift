@@ -23,7 +23,7 @@ struct AbmsyncCommand: ParsableCommand {
         version: AbmsyncVersion.current,
         subcommands: [
             Init.self, Clone.self, New.self, Validate.self, Status.self, Pull.self, Push.self, Sync.self,
-            Conflicts.self, Resolve.self, Demo.self, Hooks.self, Schema.self, MergeDriverCommand.self, Verify.self, Owners.self,
+            Conflicts.self, Resolve.self, Demo.self, Hooks.self, Schema.self, MergeDriverCommand.self, Verify.self, Owners.self, Diff.self,
         ]
     )
 
