@@ -126,7 +126,8 @@ extension PlanDiff {
         var out = "Changes from \(e(oldLabel)) to \(e(newLabel))"
         guard !isEmpty else { return out + ": no plan changes.\n" }
         let moved = accounts.reduce(0) { $0 + ($1.acvAfter ?? 0) - ($1.acvBefore ?? 0) }
-        out += ": \(accounts.count) account\(accounts.count == 1 ? "" : "s") changed, ACV \(Self.signedMoney(moved)), \(findingCounts)\n"
+        out += ": \(accounts.count) account\(accounts.count == 1 ? "" : "s") changed"
+            + (moved == 0 ? "" : ", ACV \(Self.signedMoney(moved))") + ", \(findingCounts)\n"
         func lines(_ section: SectionChange, indent: String) -> String {
             var text = ""
             for line in section.lines {
