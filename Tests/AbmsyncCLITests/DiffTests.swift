@@ -246,6 +246,15 @@ import Testing
         #expect(out.stdout.contains("\"new_errors\": 0"), "\(out.stdout)")
     }
 
+    @Test func noFindingsLeavesTheValidationOut() {
+        let repo = Repo()
+        repo.edit("accounts.yaml", "ae: jane", "ae: nobody")
+        repo.commit("broken owner")
+        let out = repo.diff(["HEAD~1..HEAD", "--no-findings"])
+        #expect(out.status == 0, "\(out.combined)")
+        #expect(out.stdout.contains("AE Jane Doe → nobody") && !out.stdout.contains("unknown-person"), "\(out.stdout)")
+    }
+
     // MARK: the two sides
 
     @Test func theWorkingFilesAgainstHEADByDefaultAndTheStagedSnapshotWithStaged() {

@@ -60,8 +60,10 @@ echo "abmsync $(git -C "$repo" rev-parse --short HEAD), $(swift --version 2>&1 |
 echo "== diff HEAD~1..HEAD on $n accounts ($(git -C "$dir" ls-files | wc -l) files)"
 "$bin" diff -C "$dir" HEAD~1..HEAD | head -1
 git -C "$dir" diff --stat HEAD~1 HEAD | tail -1
-hyperfine -N -w 2 -r "$runs" --export-json "$bench/diff-$n.json" \
+hyperfine -N -i -w 2 -r "$runs" --export-json "$bench/diff-$n.json" \
     "$bin diff -C $dir HEAD~1..HEAD" \
     "$bin diff -C $dir HEAD~1..HEAD --format markdown" \
+    "$bin diff -C $dir HEAD~1..HEAD --no-findings" \
+    "$bin validate -C $dir --rev HEAD" \
     "git -C $dir diff --stat HEAD~1 HEAD" | grep -E "Time|Range|±|^Benchmark"
 /usr/bin/time -f "peak RSS: %M KB" "$bin" diff -C "$dir" HEAD~1..HEAD 2>&1 >/dev/null | tail -1

@@ -67,7 +67,7 @@ public enum DiffUseCase {
                 diff.oldLabel = "\(revision) (\(base.short))"
                 if findings {
                     diff.findings = PlanDiff.introducedFindings(
-                        old: try validated(path, .revision(base.hex), today: today),
+                        old: try baseFindings(git, commit: base, today: today),
                         new: try validated(path, .workingTree, today: today))
                 }
                 return diff
@@ -84,7 +84,7 @@ public enum DiffUseCase {
                 }
                 if findings {
                     diff.findings = PlanDiff.introducedFindings(
-                        old: try head.map { id throws(AbmsyncError) in try validated(path, .revision(id.hex), today: today) } ?? [],
+                        old: try head.map { id in try baseFindings(git, commit: id, today: today) } ?? [],
                         new: try validated(path, .staged, today: today))
                 }
                 return diff
@@ -105,7 +105,7 @@ public enum DiffUseCase {
                 diff.newLabel = "\(to) (\(target.short))"
                 if findings {
                     diff.findings = PlanDiff.introducedFindings(
-                        old: try validated(path, .revision(base.hex), today: today),
+                        old: try baseFindings(git, commit: base, today: today),
                         new: try validated(path, .revision(target.hex), today: today))
                 }
                 return diff
@@ -117,6 +117,18 @@ public enum DiffUseCase {
         } catch {
             throw .invalidArgument(AbmsyncError.plainWords(error), hint: nil)
         }
+    }
+
+    /// The old side's findings, through a parse cache of its own (`cache-v1-diff-base`): the new
+    /// side's snapshot is the one validate, push and sync keep in `cache-v1`, and one cache for
+    /// both would be rewritten for each side on every diff.
+    private static func baseFindings(_ git: Repository, commit: ObjectID, today: PlanDate) throws -> [Finding] {
+        let source = try CommitSource(repository: git, commit: commit)
+        return ValidateUseCase.cachedReport(
+            source, fingerprints: source.fingerprints,
+            cachePath: ParseCacheStore.path(gitDirectory: git.gitDirectory) + "-diff-base", today: today,
+            lastStageChange: StageHistory.lastChanges(in: git, head: commit, snapshot: .commit, today: today)
+        ).findings
     }
 
     private static func validated(_ path: String, _ scope: ValidationScope, today: PlanDate) throws(AbmsyncError) -> [Finding] {

@@ -26,6 +26,8 @@ extension AbmsyncCommand {
         var revision: String?
         @Flag(help: "Compare the staged snapshot (what the next commit would contain) with HEAD.") var staged = false
         @Option(help: "Output: text, markdown (a pull request comment), or json.") var format: OutputFormat = .text
+        @Flag(help: "Leave out the findings the change introduces (both sides are then not validated: faster).")
+        var noFindings = false
 
         enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, markdown, json }
 
@@ -38,7 +40,8 @@ extension AbmsyncCommand {
 
         func run() throws {
             let diff = try DiffUseCase.run(
-                at: options.repository, selection: DiffSelection(argument: revision, staged: staged), today: Today.date)
+                at: options.repository, selection: DiffSelection(argument: revision, staged: staged), today: Today.date,
+                findings: !noFindings)
             switch format {
             case .text:
                 // Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
