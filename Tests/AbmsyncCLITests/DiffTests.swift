@@ -187,7 +187,12 @@ import Testing
         Case(
             name: "section edited, with its lines",
             edit: { $0.edit("accounts/acme-corp.md", "deal in Q2.", "deal in Q3.") },
-            shows: ["  section Summary edited\n", "    @@ Summary @@\n    - Renewal of the platform deal in Q2.\n    + Renewal of the platform deal in Q3.\n"]),
+            shows: ["  section Summary edited\n", "    @@ Summary @@\n    ~ Renewal of the platform deal in [-Q2.-]{+Q3.+}\n"],
+            hides: ["- Renewal"]),
+        Case(
+            name: "a line rewritten is a line removed and a line added",
+            edit: { $0.edit("accounts/acme-corp.md", "Budget freeze in the EMEA region.", "Two new stakeholders joined after the offsite.") },
+            shows: ["    - Budget freeze in the EMEA region.\n    + Two new stakeholders joined after the offsite.\n"]),
         Case(
             name: "section added",
             edit: { $0.edit("accounts/acme-corp.md", "## Risks\n", "## Objectives\nWin the renewal.\n\n## Risks\n") },
@@ -393,6 +398,8 @@ import Testing
         #expect(object["schema_version"] as? Int == 1)
         let accounts = try #require(object["accounts"] as? [[String: Any]])
         #expect(accounts.map { $0["status"] as? String } == ["changed", "renamed", "removed"], "\(accounts)")
+        // The word-level change of the rewritten summary line.
+        #expect(out.stdout.contains("{\"op\": \"-\", \"text\": \"Q2.\"}") && out.stdout.contains("{\"op\": \"+\", \"text\": \"Q3 ```` (fenced).\"}"), "\(out.stdout)")
         // And a document that breaks the schema is refused (the check can fail).
         try out.stdout.replacingOccurrences(of: "\"schema_version\": 1", with: "\"schema_version\": 2")
             .write(toFile: file, atomically: true, encoding: .utf8)
@@ -436,8 +443,8 @@ import Testing
         // (The test runner may set NO_COLOR itself; an empty one counts as unset, as no-color.org says.)
         let environment = GitCLI.environment(home: repo.root).merging(["NO_COLOR": ""]) { $1 }
         let coloured = runProcess(script, ["-qec", command, "/dev/null"], in: repo.root, environment: environment)
-        #expect(coloured.stdout.contains("\u{1B}[32m+ Renewal of the platform deal in Q3.\u{1B}[0m"), "\(coloured.stdout)")
+        #expect(coloured.stdout.contains("Renewal of the platform deal in \u{1B}[31m[-Q2.-]\u{1B}[0m\u{1B}[32m{+Q3.+}\u{1B}[0m"), "\(coloured.stdout)")
         let plain = runProcess(script, ["-qec", command, "/dev/null"], in: repo.root, environment: environment.merging(["NO_COLOR": "1"]) { $1 })
-        #expect(plain.stdout.contains("+ Renewal of the platform deal in Q3.") && !plain.stdout.contains("\u{1B}["), "\(plain.stdout)")
+        #expect(plain.stdout.contains("~ Renewal of the platform deal in [-Q2.-]{+Q3.+}") && !plain.stdout.contains("\u{1B}["), "\(plain.stdout)")
     }
 }

@@ -130,7 +130,21 @@ extension PlanDiff {
             + (moved == 0 ? "" : ", ACV \(Self.signedMoney(moved))") + ", \(findingCounts)\n"
         func lines(_ section: SectionChange, indent: String) -> String {
             var text = ""
-            for line in section.lines {
+            for (index, line) in section.lines.enumerated() {
+                // A removed line that its added line rewrites: shown once, with the words marked.
+                if line.kind == .removed, Self.rewrite(of: index, in: section.lines) != nil { continue }
+                if line.kind == .added, let words = line.words {
+                    var marked = ""
+                    for part in words {
+                        switch part.kind {
+                        case .same: marked += e(part.text)
+                        case .removed: marked += paint("31", "[-" + e(part.text) + "-]")
+                        case .added: marked += paint("32", "{+" + e(part.text) + "+}")
+                        }
+                    }
+                    text += indent + paint("33", "~ ") + marked + "\n"
+                    continue
+                }
                 switch line.kind {
                 case .gap: text += indent + paint("36", "…") + "\n"
                 case .context: text += indent + "  " + e(line.text) + "\n"
@@ -172,6 +186,18 @@ extension PlanDiff {
             for finding in other { out += "  " + paint(finding.severity == .error ? "31" : "33", findingLine(finding)) + "\n" }
         }
         return out
+    }
+
+    /// The added line that rewrites the removed line at `index` (`DiffLine.words`), if any.
+    static func rewrite(of index: Int, in lines: [DiffLine]) -> DiffLine? {
+        var start = index
+        while start > 0, lines[start - 1].kind == .removed { start -= 1 }
+        var end = index
+        while end < lines.count, lines[end].kind == .removed { end += 1 }
+        let partner = end + (index - start)
+        guard partner < lines.count, lines[partner].kind == .added, lines[partner].words != nil else { return nil }
+        for between in end...partner where lines[between].kind != .added { return nil }
+        return lines[partner]
     }
 
     // MARK: markdown
@@ -293,7 +319,20 @@ extension PlanDiff {
                         .object([
                             ("title", .string(section.title)), ("old_title", string(section.oldTitle)),
                             ("status", .string(section.status.rawValue)),
-                            ("lines", .array(section.lines.map { .object([("op", .string($0.kind.rawValue)), ("text", .string($0.text))]) })),
+                            (
+                                "lines",
+                                .array(section.lines.map { line in
+                                    .object([
+                                        ("op", .string(line.kind.rawValue)), ("text", .string(line.text)),
+                                        (
+                                            "words",
+                                            line.words.map { parts in
+                                                .array(parts.map { .object([("op", .string($0.kind.rawValue)), ("text", .string($0.text))]) })
+                                            } ?? .null
+                                        ),
+                                    ])
+                                })
+                            ),
                             ("tasks", .array(section.tasks.map { .object([("task", .string($0.task)), ("ticked", .bool($0.ticked))]) })),
                         ])
                     })

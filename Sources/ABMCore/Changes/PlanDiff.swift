@@ -109,6 +109,17 @@ public struct DiffLine: Sendable, Hashable {
 
     public var kind: Kind
     public var text: String
+    /// On an added line that rewrites the removed line paired with it (same place in a run of as
+    /// many removed as added lines, at least half of the words kept): the line with the word-level
+    /// change marked, `[-old-]{+new+}` (the pair's removed line is the text before).
+    public var words: [WordPart]? = nil
+}
+
+/// A piece of a line in a word-level change.
+public struct WordPart: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable { case same = " ", added = "+", removed = "-" }
+    public var kind: Kind
+    public var text: String
 }
 
 public struct TaskChange: Sendable, Hashable {
@@ -496,7 +507,8 @@ extension PlanDiff {
             tasks.append(TaskChange(task: text, ticked: done))
         }
         return SectionChange(
-            title: title, oldTitle: oldTitle, status: status, lines: LineDiff.withContext(operations), tasks: tasks)
+            title: title, oldTitle: oldTitle, status: status, lines: LineDiff.withWords(LineDiff.withContext(operations)),
+            tasks: tasks)
     }
 
     /// A Markdown task list item: `- [ ] text` / `- [x] text` (also `*`, `+`, indented).
@@ -723,6 +735,71 @@ enum LineDiff {
             }
         }
         return out
+    }
+
+    /// Marks the word-level change on each added line that rewrites a removed one: in a run of n
+    /// removed lines followed by n added lines, the i-th of each, when they keep at least half of
+    /// their words (a task ticked is left as a line change).
+    static func withWords(_ lines: [DiffLine]) -> [DiffLine] {
+        var out = lines
+        var index = 0
+        while index < out.count {
+            guard out[index].kind == .removed else {
+                index += 1
+                continue
+            }
+            var removedEnd = index
+            while removedEnd < out.count, out[removedEnd].kind == .removed { removedEnd += 1 }
+            var addedEnd = removedEnd
+            while addedEnd < out.count, out[addedEnd].kind == .added { addedEnd += 1 }
+            if addedEnd - removedEnd == removedEnd - index {
+                for offset in 0..<(removedEnd - index) {
+                    let old = out[index + offset].text
+                    let new = out[removedEnd + offset].text
+                    if PlanDiff.Task(old) != nil && PlanDiff.Task(new) != nil { continue }
+                    out[removedEnd + offset].words = wordParts(old, new)
+                }
+            }
+            index = addedEnd
+        }
+        return out
+    }
+
+    /// The word-level change from `old` to `new` (words and the spaces after them), nil when
+    /// fewer than half of the words are kept.
+    static func wordParts(_ old: String, _ new: String) -> [WordPart]? {
+        func words(_ line: String) -> [String] {
+            var out: [String] = []
+            var current = ""
+            for character in line {
+                if character == " ", !current.isEmpty, current.last != " " {
+                    current.append(character)
+                    continue
+                }
+                if current.last == " " {
+                    out.append(current)
+                    current = ""
+                }
+                current.append(character)
+            }
+            if !current.isEmpty { out.append(current) }
+            return out
+        }
+        let a = words(old)
+        let b = words(new)
+        let operations = operations(a, b)
+        let kept = operations.filter { $0.kind == .context }.count
+        guard kept > 0, kept * 2 >= max(a.count, b.count) else { return nil }
+        var parts: [WordPart] = []
+        for operation in operations {
+            let kind: WordPart.Kind = operation.kind == .added ? .added : operation.kind == .removed ? .removed : .same
+            if let last = parts.last, last.kind == kind {
+                parts[parts.count - 1].text += operation.text
+            } else {
+                parts.append(WordPart(kind: kind, text: operation.text))
+            }
+        }
+        return parts
     }
 
     /// Whether two line lists share at least half of the longer one's non-blank lines.
