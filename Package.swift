@@ -34,6 +34,8 @@ let package = Package(
         .target(name: "ABMCache", dependencies: ["ABMCore"]),
         .target(
             name: "ABMSync", dependencies: ["ABMCache", "ABMCore", "GitKit"],
+            // The schema of `abmsync diff --format json` output: for readers of the output, not a plan file.
+            exclude: ["templates/schemas/diff.schema.json"],
             resources: [
                 .embedInCode("templates/abmsync.yaml"), .embedInCode("templates/team.yaml"),
                 .embedInCode("templates/accounts.yaml"), .embedInCode("templates/plans/account.md"),

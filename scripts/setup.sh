@@ -8,6 +8,7 @@ packages=(
   lighttpd nginx fcgiwrap openssh-server openssh-client  # real smart-HTTP(S) and ssh remotes on loopback in tests
   openssl ca-certificates
   bsdutils                                      # script(1): a pseudo-terminal for the progress test
+  cmark-gfm                                     # the CLI: diff --format markdown rendered as GitHub would, in tests
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -27,4 +28,10 @@ if ! command -v pre-commit >/dev/null 2>&1; then
   echo "== installing pre-commit (PyPI)"
   python3 -m pip install -q --disable-pip-version-check pre-commit >/dev/null 2>&1 \
     || python3 -m pip install -q --disable-pip-version-check --break-system-packages pre-commit
+fi
+# check-jsonschema: `diff --format json` checked against templates/schemas/diff.schema.json in the tests.
+if ! command -v check-jsonschema >/dev/null 2>&1; then
+  echo "== installing check-jsonschema (PyPI)"
+  python3 -m pip install -q --disable-pip-version-check check-jsonschema >/dev/null 2>&1 \
+    || python3 -m pip install -q --disable-pip-version-check --break-system-packages check-jsonschema
 fi

@@ -24,7 +24,7 @@ struct AbmsyncCommand: ParsableCommand {
         subcommands: [
             Init.self, Clone.self, New.self, Validate.self, Status.self, Pull.self, Push.self, Sync.self,
             Conflicts.self, Resolve.self, Demo.self, Hooks.self, Schema.self, MergeDriverCommand.self, Verify.self, Owners.self,
-            Tiers.self,
+            Diff.self, Tiers.self,
         ]
     )
 

@@ -251,8 +251,21 @@ public enum ChangeSummary {
         if beforeList.scan == nil, let before, unreadable(before, path: WorkspaceFile.accounts) != nil {
             return [PlanChange(subject: WorkspaceFile.accounts, subjectName: WorkspaceFile.accounts, kind: .fileEdited)]
         }
-        // Big lists: cut both versions into entries by a line scan and parse only the entries whose
-        // text differs; anything the scan is unsure of goes through the full parse below.
+        guard let (old, new) = differingEntries(beforeList, afterList) else {
+            return [PlanChange(subject: WorkspaceFile.accounts, subjectName: WorkspaceFile.accounts, kind: .fileEdited)]
+        }
+        return compareEntries(old: old, new: new)
+    }
+
+    /// The entries of two readable versions of accounts.yaml that may differ: both versions of an
+    /// entry whose text changed, the new one of an entry added, the old one of an entry removed.
+    /// Big lists are cut by a line scan and only the entries whose text differs are parsed (an
+    /// entry that only moved is not); anything the scan is unsure of is parsed whole, and then every
+    /// entry is returned (`compareEntries` skips those equal as data). Nil when neither version
+    /// holds an entry.
+    static func differingEntries(_ beforeList: ScannedAccounts, _ afterList: ScannedAccounts)
+        -> (old: [YAMLEntry], new: [YAMLEntry])?
+    {
         if let oldScan = beforeList.scan, let newScan = afterList.scan {
             var old: [YAMLEntry] = []
             var new: [YAMLEntry] = []
@@ -284,14 +297,12 @@ public enum ChangeSummary {
                     old.append(a)
                 }
             }
-            if parsedAll { return compareEntries(old: old, new: new) }
+            if parsedAll { return (old, new) }
         }
-        let old = before.flatMap(parse)?["accounts"]?.entries ?? []
-        let new = after.flatMap(parse)?["accounts"]?.entries ?? []
-        guard !(old.isEmpty && new.isEmpty) else {
-            return [PlanChange(subject: WorkspaceFile.accounts, subjectName: WorkspaceFile.accounts, kind: .fileEdited)]
-        }
-        return compareEntries(old: old, new: new)
+        let old = beforeList.bytes.flatMap(parse)?["accounts"]?.entries ?? []
+        let new = afterList.bytes.flatMap(parse)?["accounts"]?.entries ?? []
+        guard !(old.isEmpty && new.isEmpty) else { return nil }
+        return (old, new)
     }
 
     /// One entry of a scanned list, parsed on its own.
