@@ -430,6 +430,24 @@ import Testing
         #expect(name == "Acme\u{1B}]0;OWNED\u{07}\nCorp | <b>x</b>", "JSON keeps the value exactly: \(name.debugDescription)")
     }
 
+    /// A file the working tree cannot give (a link, too large) is not compared, never shown as deleted.
+    @Test func aFileThatCannotBeReadIsNotComparedNotDeleted() throws {
+        let repo = Repo()
+        let plan = repo.root + "/accounts/acme-corp.md"
+        try FileManager.default.removeItem(atPath: plan)
+        try String(repeating: "pasted text ", count: 300_000).write(toFile: plan, atomically: true, encoding: .utf8)
+        let accounts = repo.root + "/accounts.yaml"
+        try FileManager.default.removeItem(atPath: accounts)
+        try FileManager.default.createSymbolicLink(atPath: accounts, withDestinationPath: "/etc/passwd")
+        for format in ["text", "markdown", "json"] {
+            let out = repo.diff(["--format", format])
+            #expect(out.status == 0, "\(out.combined)")
+            #expect(!out.stdout.contains("removed") && !out.stdout.contains("deleted"), "\(format): \(out.stdout)")
+            #expect(out.stdout.contains("symbolic link") && out.stdout.contains("KiB limit"), "\(format): \(out.stdout)")
+            #expect(!out.stdout.contains("root:"), "\(format): the link's target was read")
+        }
+    }
+
     @Test func colourOnlyOnATerminalAndNeverWithNoColor() {
         let repo = Repo()
         repo.edit("accounts/acme-corp.md", "deal in Q2.", "deal in Q3.")

@@ -140,14 +140,25 @@ extension PlanDiff {
         where WorkspaceFile.isPlanData(path) && seen.insert(path).inserted {
             candidates.append(path)
         }
-        let read = { (source: any WorkspaceSource, path: String) -> [UInt8]? in (try? source.read(path)) ?? nil }
+        // A file either side cannot give (a symbolic link, over the size limit) is not compared: it
+        // is listed under "not compared" with why, never taken for a deleted file.
+        var refused: [String: SourceError] = [:]
+        func read(_ source: any WorkspaceSource, _ path: String) -> [UInt8]? {
+            do { return try source.read(path) } catch {
+                if refused[path] == nil { refused[path] = error }
+                return nil
+            }
+        }
+        let oldAccounts = read(old, WorkspaceFile.accounts)
+        let newAccounts = read(new, WorkspaceFile.accounts)
+        let listsRead = refused[WorkspaceFile.accounts] == nil
         let oldTeam = WorkspaceLoader.loadTeam(from: old)
         let newTeam = WorkspaceLoader.loadTeam(from: new)
         let people = PeopleNames(old: oldTeam, new: newTeam)
 
-        let newList = ChangeSummary.ScannedAccounts(bytes: read(new, WorkspaceFile.accounts))
-        let oldList = candidates.contains(WorkspaceFile.accounts)
-            ? ChangeSummary.ScannedAccounts(bytes: read(old, WorkspaceFile.accounts)) : newList
+        let newList = ChangeSummary.ScannedAccounts(bytes: listsRead ? newAccounts : nil)
+        let oldList = candidates.contains(WorkspaceFile.accounts) || !listsRead
+            ? ChangeSummary.ScannedAccounts(bytes: listsRead ? oldAccounts : nil) : newList
         let newEntries = EntryLookup(newList)
         let oldEntries = EntryLookup(oldList)
 
@@ -172,7 +183,7 @@ extension PlanDiff {
             guard let kind = WorkspaceFile.planKind(of: path) else { continue }
             let before = read(old, path)
             let after = read(new, path)
-            guard before != after else { continue }
+            guard before != after, refused[path] == nil else { continue }
             let id = String(path.split(separator: "/").last?.dropLast(3) ?? "")
             if let after, let problem = ChangeSummary.unreadable(after, path: path) {
                 diff.unreadable.append(PlanChange(subject: path, subjectName: path, kind: problem).description)
@@ -239,7 +250,9 @@ extension PlanDiff {
         }
         diff.accounts = changes
 
-        if candidates.contains(WorkspaceFile.policy), read(old, WorkspaceFile.policy) != read(new, WorkspaceFile.policy) {
+        if candidates.contains(WorkspaceFile.policy), read(old, WorkspaceFile.policy) != read(new, WorkspaceFile.policy),
+            refused[WorkspaceFile.policy] == nil
+        {
             if let bytes = read(new, WorkspaceFile.policy), let problem = ChangeSummary.unreadable(bytes, path: WorkspaceFile.policy) {
                 diff.unreadable.append(
                     PlanChange(subject: WorkspaceFile.policy, subjectName: WorkspaceFile.policy, kind: problem).description)
@@ -249,13 +262,18 @@ extension PlanDiff {
                     new: read(new, WorkspaceFile.policy).flatMap(ChangeSummary.parse))
             }
         }
-        if candidates.contains(WorkspaceFile.team), read(old, WorkspaceFile.team) != read(new, WorkspaceFile.team) {
+        if candidates.contains(WorkspaceFile.team), read(old, WorkspaceFile.team) != read(new, WorkspaceFile.team),
+            refused[WorkspaceFile.team] == nil
+        {
             if let bytes = read(new, WorkspaceFile.team), let problem = ChangeSummary.unreadable(bytes, path: WorkspaceFile.team) {
                 diff.unreadable.append(
                     PlanChange(subject: WorkspaceFile.team, subjectName: WorkspaceFile.team, kind: problem).description)
             } else {
                 diff.team = compareTeams(old: oldTeam, new: newTeam)
             }
+        }
+        for path in candidates where refused[path] != nil {
+            diff.unreadable.append((refused[path]?.message ?? path) + ": not compared")
         }
         return diff
     }
