@@ -49,6 +49,21 @@ import Testing
             ])
     }
 
+    /// Sync's reports, commit messages and the permission refusals say what changed in the policy.
+    @Test func aPolicyChangeIsToldInWords() {
+        let policy = "version: 1\ntiers:\n  1:\n    name: Strategic\n    max_per_ae: 5\n"
+        let lines = ChangeSummary.compare(
+            old: MemorySource(["abmsync.yaml": policy]),
+            new: MemorySource(["abmsync.yaml": policy.replacingOccurrences(of: "max_per_ae: 5", with: "max_per_ae: 50")])
+        ).map(\.description)
+        #expect(lines == ["abmsync.yaml: tier 1 max_per_ae 5 → 50"])
+        // Only a comment changed: still edited, in no particular words.
+        let comment = ChangeSummary.compare(
+            old: MemorySource(["abmsync.yaml": policy]), new: MemorySource(["abmsync.yaml": "# ours\n" + policy])
+        ).map(\.description)
+        #expect(comment == ["abmsync.yaml: edited"])
+    }
+
     @Test func identicalSnapshotsHaveNoChanges() {
         #expect(ChangeSummary.compare(old: before, new: before).isEmpty)
     }

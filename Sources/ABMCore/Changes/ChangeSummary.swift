@@ -10,6 +10,8 @@ public struct PlanChange: Hashable, Sendable, CustomStringConvertible {
         case planRemoved
         case planEdited(sections: [String], frontMatter: [String])
         case fileEdited
+        /// abmsync.yaml: its settings that changed, in words ("tier 1 max_per_ae 5 → 50").
+        case policyChanged([String])
         /// team.yaml: a person added, removed, or their name, email or roles changed ("email a → b").
         case personAdded(name: String)
         case personRemoved(name: String)
@@ -59,6 +61,7 @@ public struct PlanChange: Hashable, Sendable, CustomStringConvertible {
             if !frontMatter.isEmpty { parts.append(frontMatter.joined(separator: ", ") + " changed") }
             return "\(subjectName): " + (parts.isEmpty ? "edited" : parts.joined(separator: "; "))
         case .fileEdited: return "\(subjectName): edited"
+        case .policyChanged(let changes): return "\(subjectName): " + changes.joined(separator: "; ")
         case .personAdded(let name): return "\(subjectName): \(name) added to the team"
         case .personRemoved(let name): return "\(subjectName): \(name) removed from the team"
         case .personChanged(let name, let fields): return "\(subjectName): \(name): " + fields.joined(separator: ", ")
@@ -104,6 +107,10 @@ public enum ChangeSummary {
                 changes.append(PlanChange(subject: path, subjectName: path, kind: problem))
             } else if path == WorkspaceFile.team, let people = compareTeams(old: old, new: new), !people.isEmpty {
                 changes += people
+            } else if path == WorkspaceFile.policy,
+                case let words = PlanDiff.comparePolicy(old: before.flatMap(parse), new: after.flatMap(parse)), !words.isEmpty
+            {
+                changes.append(PlanChange(subject: path, subjectName: path, kind: .policyChanged(words)))
             } else {
                 changes.append(PlanChange(subject: path, subjectName: path, kind: .fileEdited))
             }
