@@ -137,6 +137,29 @@ import Testing
         #expect(KeyedBlockScan(Self.base, containerKey: "accounts") != nil)
     }
 
+    /// `YAMLDocument`'s line-scan shortcut gives the spans the full parse gives (1-based file lines).
+    static func expectSameSpans(_ text: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let document = YAMLDocument(bytes: Array(text.utf8))
+        let parsed = document.parsedEntries(under: "accounts")
+        #expect(parsed != nil, sourceLocation: sourceLocation)
+        #expect(document.entries(under: "accounts") == parsed, sourceLocation: sourceLocation)
+        for span in parsed ?? [] {
+            let lines = TextLines(text)
+            #expect(Array(text.utf8)[span.bytes] == Array(lines.text(span.lines).utf8)[...], sourceLocation: sourceLocation)
+            #expect(lines[span.keyLine].drop { $0 == " " }.hasPrefix(span.key), sourceLocation: sourceLocation)
+        }
+    }
+
+    @Test func documentEntriesAreTheParsedSpans() {
+        Self.expectSameSpans(Self.base)
+        Self.expectSameSpans("# accounts\n\naccounts:\n  # first\n  a:\n    tier: 1\n\n  b:\n    tier: 2\n    # about b\n# end\n")
+        // Files the scan is unsure of still have entries, from the full parse.
+        let document = YAMLDocument(bytes: Array((Self.base + "  extra:\n    notes: |\n      text\n").utf8))
+        #expect(document.entries(under: "accounts")?.last?.key == "extra")
+        #expect(YAMLDocument(bytes: Array((Self.base + "  globex:\n    tier: 3\n").utf8)).entries(under: "accounts") == nil)
+        #expect(YAMLDocument(bytes: Array("accounts: {a: 1}\n".utf8)).entries(under: "accounts") == nil)
+    }
+
     @Test func bothSidesMakingTheSameChangeIsOneChange() {
         let base = "accounts:\n  a:\n    tier: 1\n  b:\n    tier: 2\n"
         let ours = "accounts:\n  a:\n    tier: 1\n    stage: won\n  b:\n    tier: 2\n"
@@ -180,6 +203,7 @@ import Testing
             #expect(merge("accounts.yaml", base: base, ours: x, theirs: y) == full)
             if let fast = Self.fast(base, x, y) { #expect(fast == full) }
             #expect(KeyedBlockScan(x, containerKey: "accounts") != nil)
+            Self.expectSameSpans(x)
         }
     }
 }

@@ -311,6 +311,9 @@ package struct KeyedBlockScan {
         bytes[starts[range.lowerBound]..<starts[range.upperBound]]
     }
 
+    /// Where lines `range` (0-based) lie in `bytes`.
+    func byteRange(_ range: Range<Int>) -> Range<Int> { starts[range.lowerBound]..<starts[range.upperBound] }
+
     /// The bytes of the entry under `key`.
     func entryBytes(_ key: String) -> ArraySlice<UInt8>? {
         index[key].map { bytes[starts[entries[$0].lines.lowerBound]..<starts[entries[$0].lines.upperBound]] }

@@ -6,34 +6,39 @@
 /// gives on fully loaded snapshots (`SparseSnapshotsTests`).
 public enum SparseSnapshots {
     public static func load(old: some WorkspaceSource, new: some WorkspaceSource, paths: [String]) -> (old: Snapshot, new: Snapshot) {
-        guard let keep = accountsToKeep(old: old, new: new, paths: paths) else {
+        // Each list is read and cut once; the cut decides what to keep and then blanks the rest.
+        let before = AccountEntries(read: old)
+        let after = AccountEntries(read: new)
+        guard let keep = accountsToKeep(before: before, after: after, paths: paths) else {
             return (Snapshot(loading: old), Snapshot(loading: new))
         }
         return (
-            Snapshot(workspace: load(old, keeping: keep), source: old),
-            Snapshot(workspace: load(new, keeping: keep), source: new)
+            Snapshot(workspace: load(old, entries: before, keeping: keep), source: old),
+            Snapshot(workspace: load(new, entries: after, keeping: keep), source: new)
         )
     }
 
-    private static func load(_ source: some WorkspaceSource, keeping keep: Set<String>) -> Workspace {
-        Snapshot(loading: AccountsKept(base: source, keep: keep)).workspace
+    private static func load(_ source: some WorkspaceSource, entries: AccountEntries, keeping keep: Set<String>) -> Workspace {
+        Snapshot(loading: AccountsKept(base: source, kept: entries.keeping(keep))).workspace
     }
 
     /// The ids of the accounts the change touches, with their clusters' other accounts; nil when
     /// either account list cannot be cut (then both are loaded whole).
     static func accountsToKeep(old: some WorkspaceSource, new: some WorkspaceSource, paths: [String]) -> Set<String>? {
-        let oldBytes = (try? old.read(WorkspaceFile.accounts)) ?? nil
-        let newBytes = (try? new.read(WorkspaceFile.accounts)) ?? nil
-        if oldBytes == nil && newBytes == nil { return [] }
-        let before = oldBytes.map(AccountEntries.init(bytes:)) ?? AccountEntries(empty: ())
-        let after = newBytes.map(AccountEntries.init(bytes:)) ?? AccountEntries(empty: ())
+        accountsToKeep(before: AccountEntries(read: old), after: AccountEntries(read: new), paths: paths)
+    }
+
+    private static func accountsToKeep(before: AccountEntries, after: AccountEntries, paths: [String]) -> Set<String>? {
+        if before.absent && after.absent { return [] }
         guard before.readable, after.readable else { return nil }
         var keep: Set<String> = []
         var clusters: Set<String> = []
         for path in paths {
             if path == WorkspaceFile.accounts {
-                for id in Set(before.text.keys).union(after.text.keys) where before.text[id] != after.text[id] {
-                    keep.insert(id)
+                for id in Set(before.content.keys).union(after.content.keys) {
+                    let x = before.content[id].map { before.bytes[$0] }
+                    let y = after.content[id].map { after.bytes[$0] }
+                    if x != y { keep.insert(id) }
                 }
             } else if let kind = WorkspaceFile.planKind(of: path) {
                 let id = String(path.split(separator: "/").last?.dropLast(3) ?? "")
@@ -45,124 +50,113 @@ public enum SparseSnapshots {
             }
         }
         for id in keep {
-            if let cluster = before.cluster[id] { clusters.insert(cluster) }
-            if let cluster = after.cluster[id] { clusters.insert(cluster) }
+            if let cluster = before.cluster(of: id) { clusters.insert(cluster) }
+            if let cluster = after.cluster(of: id) { clusters.insert(cluster) }
         }
         if !clusters.isEmpty {
             for entries in [before, after] {
-                for (id, cluster) in entries.cluster where clusters.contains(cluster) { keep.insert(id) }
+                for span in entries.spans {
+                    if let cluster = entries.cluster(of: span.key), clusters.contains(cluster) { keep.insert(span.key) }
+                }
             }
         }
         return keep
     }
 }
 
-/// A block-style `accounts:` mapping cut into its entries, line by line.
+/// One snapshot's accounts.yaml cut into its entries (`YAMLDocument.entries(under:)`), once.
 struct AccountEntries {
-    var lines: [Substring] = []
-    /// Each entry's id and the lines it spans (its key line first).
-    var entries: [(id: String, lines: Range<Int>)] = []
-    /// Each entry's lines joined: to tell which changed.
-    var text: [String: String] = [:]
-    /// Each entry's `cluster:` value, when it has one on a line of its own.
-    var cluster: [String: String] = [:]
+    /// The file's bytes (empty when there is none).
+    var bytes: [UInt8] = []
+    var spans: [YAMLEntrySpan] = []
+    /// Each entry's text without its leading comments, by id: to tell which changed.
+    var content: [String: Range<Int>] = [:]
+    /// No accounts.yaml (or it could not be read).
+    var absent = false
     var readable = true
 
-    init(empty: Void) {}
+    init(read source: some WorkspaceSource) {
+        guard let bytes = (try? source.read(WorkspaceFile.accounts)) ?? nil else {
+            self.init(absent: ())
+            return
+        }
+        self.init(bytes: bytes)
+    }
+
+    private init(absent: Void) {
+        self.absent = true
+    }
 
     init(bytes: [UInt8]) {
-        guard !bytes.contains(13), !bytes.contains(9), let string = String(validating: bytes, as: UTF8.self) else {
+        self.bytes = bytes
+        guard let spans = YAMLDocument(bytes: bytes).entries(under: "accounts") else {
             readable = false
             return
         }
-        lines = string.split(separator: "\n", omittingEmptySubsequences: false)
-        var inside = false
-        var seen = false
-        var current: (id: String, start: Int)?
-        func close(at end: Int) {
-            guard let open = current else { return }
-            entries.append((open.id, open.start..<end))
-            current = nil
-        }
-        for (index, line) in lines.enumerated() {
-            let trimmed = line.drop { $0 == " " }
-            let blank = trimmed.isEmpty || trimmed.first == "#"
-            if blank { continue }
-            let indent = line.count - trimmed.count
-            if indent == 0 {
-                close(at: index)
-                let key = (line.split(separator: "#", maxSplits: 1).first ?? "").trimmingTrailingSpaces
-                inside = false
-                if key == "accounts:" {
-                    if seen { readable = false; return }  // a second accounts: key
-                    inside = true
-                    seen = true
-                } else if key.hasPrefix("accounts") || key.hasPrefix("\"accounts") || key.hasPrefix("'accounts") {
-                    readable = false  // `accounts: {…}` or anything else this cut does not read
-                    return
-                }
-                continue
-            }
-            guard inside else { continue }
-            if indent == 2 {
-                close(at: index)
-                let key = trimmed.trimmingTrailingSpaces
-                guard key.hasSuffix(":"), key.count > 1,
-                    key.dropLast().allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == "." })
-                else {
-                    readable = false
-                    return
-                }
-                let id = String(key.dropLast())
-                if text[id] != nil { readable = false; return }  // an id twice: the loader reports it
-                text[id] = ""
-                current = (id, index)
-            } else if indent < 2 || current == nil {
-                readable = false
-                return
-            } else if indent == 4, trimmed.hasPrefix("cluster:"), let open = current {
-                let value = trimmed.dropFirst("cluster:".count).split(separator: "#", maxSplits: 1).first ?? ""
-                let cleaned = String(value.filter { $0 != " " && $0 != "\"" && $0 != "'" })
-                if !cleaned.isEmpty { cluster[open.id] = cleaned }
-            }
-        }
-        close(at: lines.count)
-        for entry in entries {
-            // Blank lines after an entry are not part of it (an entry appended after it leaves it as it was).
-            var end = entry.lines.upperBound
-            while end > entry.lines.lowerBound + 1, lines[end - 1].allSatisfy({ $0 == " " }) { end -= 1 }
-            text[entry.id] = lines[entry.lines.lowerBound..<end].joined(separator: "\n")
-        }
+        self.spans = spans
+        content.reserveCapacity(spans.count)
+        for span in spans { content[span.key] = span.contentBytes }
     }
 
-    /// The file with every entry not in `keep` blanked (its lines left empty).
-    func keeping(_ keep: Set<String>) -> [UInt8] {
-        var out = lines
-        for entry in entries where !keep.contains(entry.id) {
-            for index in entry.lines { out[index] = "" }
+    /// The entry's `cluster:` value, when it is written on a line of its own at the entry's first
+    /// nested level (quotes and a comment dropped).
+    func cluster(of id: String) -> String? {
+        guard let range = content[id] else { return nil }
+        let newline = UInt8(ascii: "\n"), space = UInt8(ascii: " ")
+        var index = range.lowerBound
+        while index < range.upperBound, bytes[index] != newline { index += 1 }  // past the key line
+        var level: Int?
+        let field = Array("cluster:".utf8)
+        while index < range.upperBound {
+            index += 1
+            var start = index
+            while start < range.upperBound, bytes[start] == space { start += 1 }
+            var end = start
+            while end < range.upperBound, bytes[end] != newline { end += 1 }
+            defer { index = end }
+            guard start < end, bytes[start] != UInt8(ascii: "#") else { continue }
+            let indent = start - index
+            if level == nil { level = indent }
+            guard indent == level, end - start >= field.count, Array(bytes[start..<(start + field.count)]) == field else {
+                continue
+            }
+            var value: [UInt8] = []
+            for byte in bytes[(start + field.count)..<end] {
+                if byte == UInt8(ascii: "#") { break }
+                if byte != space && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "'") { value.append(byte) }
+            }
+            return value.isEmpty ? nil : String(decoding: value, as: UTF8.self)
         }
-        return Array(out.joined(separator: "\n").utf8)
+        return nil
+    }
+
+    /// The file with every entry not in `keep` blanked (its lines left empty, so the kept ones stay
+    /// at their lines); the file as it is when it could not be cut.
+    func keeping(_ keep: Set<String>) -> [UInt8]? {
+        guard !absent else { return nil }
+        guard readable else { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count / 4)
+        var position = 0
+        for span in spans where !keep.contains(span.key) {
+            out.append(contentsOf: bytes[position..<span.bytes.lowerBound])
+            for byte in bytes[span.bytes] where byte == UInt8(ascii: "\n") { out.append(byte) }
+            position = span.bytes.upperBound
+        }
+        out.append(contentsOf: bytes[position...])
+        return out
     }
 }
 
 /// A source whose accounts.yaml keeps only some entries (`AccountEntries.keeping`).
 private struct AccountsKept<Base: WorkspaceSource>: WorkspaceSource {
     let base: Base
-    let keep: Set<String>
+    let kept: [UInt8]?
     var label: String { base.label }
     func read(_ path: String) throws(SourceError) -> [UInt8]? {
-        guard path == WorkspaceFile.accounts, let bytes = try base.read(path) else { return try base.read(path) }
-        let entries = AccountEntries(bytes: bytes)
-        return entries.readable ? entries.keeping(keep) : bytes
+        guard path == WorkspaceFile.accounts, let kept else { return try base.read(path) }
+        return kept
     }
     func list(_ folder: String) throws(SourceError) -> [String] { try base.list(folder) }
     func paths(in folder: String) throws(SourceError) -> [String] { try base.paths(in: folder) }
-}
-
-extension Substring {
-    fileprivate var trimmingTrailingSpaces: Substring {
-        var result = self
-        while result.last == " " { result = result.dropLast() }
-        return result
-    }
 }
