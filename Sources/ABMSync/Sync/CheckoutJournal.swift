@@ -141,7 +141,7 @@ struct CheckoutJournal: Equatable {
                 try index.write()
                 FaultInjection.crashPoint("before-conflict-checkout")
                 try WorkingFiles.write(files, paths: paths, stage: nil, in: repository, keepingEditsSince: recovering ? from : nil)
-                try git.recordMergeInProgress(theirs: target, message: message + "\n")
+                try git.recordMergeInProgress(theirs: target, message: message + "\n") { try FileSystem.writeAtomically($1, to: $0) }
             }
         } catch let error as AbmsyncError {
             throw error
