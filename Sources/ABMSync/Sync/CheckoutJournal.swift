@@ -123,7 +123,10 @@ struct CheckoutJournal: Equatable {
         do {
             switch kind {
             case .first:
-                try git.checkoutTree(files, force: true)
+                // Test-only: "mid-checkout" dies with half of the tree's files written.
+                let halfway: ((Int, Int) -> Void)? =
+                    FaultInjection.isArmed("mid-checkout") ? { done, total in if total > 1, done >= total / 2 { _exit(137) } } : nil
+                try git.checkoutTree(files, force: true, progress: halfway)
                 if try git.referenceTarget(branch) != target {
                     try git.setReference(branch, to: target, logMessage: "abmsync: first pull")
                 }
