@@ -19,7 +19,10 @@ extension Repository {
     /// `safe` refuses to overwrite local changes to files that differ.
     /// With `paths`, only those files are written (and only they are compared): much faster than
     /// a whole-tree checkout when the caller knows what changed.
-    public func checkoutTree(_ treeID: ObjectID, force: Bool, paths: [String]? = nil) throws(GitError) {
+    /// `progress` is told (files done, files in all) as libgit2 goes.
+    public func checkoutTree(
+        _ treeID: ObjectID, force: Bool, paths: [String]? = nil, progress: ((_ done: Int, _ total: Int) -> Void)? = nil
+    ) throws(GitError) {
         var raw = treeID.raw
         var tree: OpaquePointer?
         try check(git_object_lookup(&tree, handle, &raw, GIT_OBJECT_TREE), "read folder", subject: treeID.short)
@@ -27,6 +30,15 @@ extension Repository {
         var options = git_checkout_options()
         try check(git_checkout_options_init(&options, UInt32(GIT_CHECKOUT_OPTIONS_VERSION)), "update files")
         options.checkout_strategy = force ? GIT_CHECKOUT_FORCE.rawValue : GIT_CHECKOUT_SAFE.rawValue
+        let listener = progress.map(CheckoutProgress.init)
+        defer { withExtendedLifetime(listener) {} }
+        if let listener {
+            options.progress_payload = Unmanaged.passUnretained(listener).toOpaque()
+            options.progress_cb = { _, done, total, payload in
+                guard let payload else { return }
+                Unmanaged<CheckoutProgress>.fromOpaque(payload).takeUnretainedValue().report(Int(done), Int(total))
+            }
+        }
         guard let paths else {
             try check(git_checkout_tree(handle, tree, &options), "update files")
             return
@@ -41,4 +53,10 @@ extension Repository {
         }
         try check(rc, "update files")
     }
+}
+
+/// The Swift side of libgit2's checkout progress callback.
+private final class CheckoutProgress {
+    let report: (Int, Int) -> Void
+    init(_ report: @escaping (Int, Int) -> Void) { self.report = report }
 }

@@ -104,28 +104,22 @@ extension Repository {
     }
 
     /// Records that a merge with `theirs` is under way (MERGE_HEAD and MERGE_MSG), as `git merge` does
-    /// when it stops on conflicts, so `git status` and `git commit` finish it the usual way.
-    public func recordMergeInProgress(theirs: ObjectID, message: String) throws(GitError) {
-        try writeStateFile("MERGE_HEAD", theirs.hex + "\n")
-        try writeStateFile("MERGE_MSG", message)
-        try writeStateFile("MERGE_MODE", "no-ff")
+    /// when it stops on conflicts, so `git status` and `git commit` finish it the usual way. `write`
+    /// puts one file in place whole (the caller's atomic writer: temporary file, fsync, rename), so a
+    /// kill leaves each file old or new, never a piece; MERGE_HEAD, which makes the merge "in
+    /// progress" for git, goes last, after the message it needs.
+    public func recordMergeInProgress(
+        theirs: ObjectID, message: String, write: (_ path: String, _ content: String) throws -> Void
+    ) throws {
+        try write(gitDirectory + "MERGE_MSG", message)
+        try write(gitDirectory + "MERGE_MODE", "no-ff")
+        try write(gitDirectory + "MERGE_HEAD", theirs.hex + "\n")
     }
 
     /// The commit a stopped merge was merging, if any (MERGE_HEAD).
     public func mergeHead() throws(GitError) -> ObjectID? {
         guard let text = readStateFile("MERGE_HEAD") else { return nil }
         return ObjectID(hex: String(text.prefix(40)))
-    }
-
-    private func writeStateFile(_ name: String, _ content: String) throws(GitError) {
-        let path = gitDirectory + name
-        guard let file = fopen(path, "wb") else {
-            throw GitError(code: .generic, operation: "record merge state", subject: path)
-        }
-        let bytes = Array(content.utf8)
-        let written = fwrite(bytes, 1, bytes.count, file)
-        fclose(file)
-        if written != bytes.count { throw GitError(code: .generic, operation: "record merge state", subject: path) }
     }
 
     private func readStateFile(_ name: String) -> String? {

@@ -53,6 +53,11 @@ def one_round(transport, work):
             shutil.copy(values["KNOWN_HOSTS"], os.path.join(home, ".ssh", "known_hosts"))
             os.chmod(os.path.join(home, ".ssh", "id_ed25519"), 0o600)
     try:
+        # Not about permissions (issue 13): every teammate may add accounts (as PermissiveTeam in the tests).
+        os.makedirs(os.path.join(work, "seed"))
+        with open(os.path.join(work, "seed", "team.yaml"), "w") as f:
+            f.write("people:\n  ops: {name: Ops Team, email: ops@example.com, roles: [marketing-ops, admin]}\n"
+                    "  vp: {name: Val Park, email: val@example.com, roles: [exec, admin]}\n")
         run([binary, "init", "seed", "--remote", url], work, env)
         seed = os.path.join(work, "seed")
         run(["git", "config", "user.email", "ops@example.com"], seed, env)

@@ -59,8 +59,9 @@ clones = {}
 for number, who in enumerate(["jane", "sam"]):
     run([binary, "clone", remote, who], work)
     clones[who] = os.path.join(work, who)
-    git(["config", "user.name", f"AE {number}"], clones[who])
-    git(["config", "user.email", f"ae{number}@example.com"], clones[who])
+    # Not about permissions (issue 13): both commit as the team's admin, who may change any account.
+    git(["config", "user.name", "Val Park"], clones[who])
+    git(["config", "user.email", "val@example.com"], clones[who])
 jane, sam = clones["jane"], clones["sam"]
 
 

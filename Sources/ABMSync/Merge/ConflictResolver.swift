@@ -84,6 +84,8 @@ public enum ConflictResolver {
         -> ResolveReport
     {
         let repository = try PlanRepository.locate(from: path)
+        let hold = try repository.holdForWriting()
+        defer { hold.release() }
         let source = WorkingTreeSource(root: repository.root)
         let selection = try select(target, repository: repository, source: source)
 

@@ -82,7 +82,7 @@ public enum FileSystem {
     }
 
     /// Removes temporary files that killed runs left: abmsync's own (`temporaryName`) in the working
-    /// tree and in `.git/abmsync` once their process is gone (or they are over a minute old), and
+    /// tree, in `.git` (merge state), `.git/hooks` and `.git/abmsync` once their process is gone (or they are over a minute old), and
     /// libgit2's in `.git/objects` once they are over five minutes old (a git program may be writing
     /// one right now). The caller holds the repository lock.
     public static func removeLeftoverTemporaryFiles(root: String, gitDirectory: String, now: Date = Date()) {
@@ -113,6 +113,8 @@ public enum FileSystem {
         sweep(root, recursive: true, ours)
         let git = gitDirectory.hasSuffix("/") ? String(gitDirectory.dropLast()) : gitDirectory
         sweep(git + "/abmsync", recursive: false, ours)
+        sweep(git, recursive: false, ours)  // MERGE_HEAD, MERGE_MSG, MERGE_MODE, the hooks' folder's are written there
+        sweep(git + "/hooks", recursive: false, ours)
         let libgit2: (String, stat) -> Bool = { name, info in
             (name.hasPrefix("tmp_object_git2_") || name.hasPrefix("pack_git2_")) && age(info) > 300
         }

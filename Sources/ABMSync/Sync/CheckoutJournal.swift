@@ -123,7 +123,10 @@ struct CheckoutJournal: Equatable {
         do {
             switch kind {
             case .first:
-                try git.checkoutTree(files, force: true)
+                // Test-only: "mid-checkout" dies with half of the tree's files written.
+                let halfway: ((Int, Int) -> Void)? =
+                    FaultInjection.isArmed("mid-checkout") ? { done, total in if total > 1, done >= total / 2 { _exit(137) } } : nil
+                try git.checkoutTree(files, force: true, progress: halfway)
                 if try git.referenceTarget(branch) != target {
                     try git.setReference(branch, to: target, logMessage: "abmsync: first pull")
                 }
@@ -141,7 +144,7 @@ struct CheckoutJournal: Equatable {
                 try index.write()
                 FaultInjection.crashPoint("before-conflict-checkout")
                 try WorkingFiles.write(files, paths: paths, stage: nil, in: repository, keepingEditsSince: recovering ? from : nil)
-                try git.recordMergeInProgress(theirs: target, message: message + "\n")
+                try git.recordMergeInProgress(theirs: target, message: message + "\n") { try FileSystem.writeAtomically($1, to: $0) }
             }
         } catch let error as AbmsyncError {
             throw error

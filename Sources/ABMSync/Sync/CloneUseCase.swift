@@ -38,8 +38,15 @@ public enum CloneUseCase {
         // no plan that is not text.
         do {
             if let head = try repository.headCommitID() {
-                try IncomingCheck.check(repository, tree: try repository.commit(head).treeID, since: nil)
-                try repository.checkoutHead(force: true)
+                let tree = try repository.commit(head).treeID
+                try IncomingCheck.check(repository, tree: tree, since: nil)
+                // Journalled like the first pull: a clone killed while libgit2 writes the files leaves
+                // the journal, and the next run of any command in the folder writes the rest (nothing
+                // missing is taken for a deletion of the person's).
+                try CheckoutJournal(
+                    kind: .first, branch: try repository.headReferenceName() ?? "refs/heads/main", old: nil, target: head,
+                    from: nil, files: tree, stage: tree, paths: []
+                ).run(PlanRepository(git: repository, root: root))
             }
         } catch {
             try? FileManager.default.removeItem(atPath: root)

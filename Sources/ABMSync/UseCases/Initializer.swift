@@ -57,6 +57,10 @@ public enum Initializer {
             do { repository = try Repository.create(at: root, initialBranch: "main") } catch { throw .git(error) }
             result.createdGitRepository = true
         }
+        // A run again in a plan repository writes its config, hooks and maybe a commit: held like any
+        // writing command (git lock files a killed abmsync left are taken away first).
+        let hold = try WritingHold.take(git: repository, root: root)
+        defer { hold.release() }
 
         // An existing plan repository (a clone: abmsync.yaml is in its history) is only set up here
         // (hooks, merge driver, attributes in .git/info): its shared files are the team's, so init

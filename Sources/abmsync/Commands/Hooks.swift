@@ -25,6 +25,8 @@ extension AbmsyncCommand {
 
             func run() throws {
                 let repository = try PlanRepository.locate(from: options.repository)
+                let hold = try repository.holdForWriting()
+                defer { hold.release() }
                 let outcomes = try HookInstaller.install(in: repository.git, executable: HookInstaller.currentExecutable())
                 for outcome in outcomes { Console.out(outcome.summary) }
                 for change in try Initializer.configureMergeDriverAndAttributes(repository) { Console.out(change) }

@@ -49,6 +49,8 @@ extension AbmsyncCommand {
 
         func run() throws {
             let repository = try PlanRepository.locate(from: options.repository)
+            let hold = try repository.holdForWriting()
+            defer { hold.release() }
             let request = NewEntry.AccountRequest(
                 id: id, name: name, tier: Tier(rawValue: tier) ?? .programmatic, domain: domain, ae: ae, marketer: marketer,
                 sponsor: sponsor, cluster: cluster, program: program, acv: acv, stage: stage, withPlan: plan)
@@ -76,6 +78,8 @@ extension AbmsyncCommand {
 
         func run() throws {
             let repository = try PlanRepository.locate(from: options.repository)
+            let hold = try repository.holdForWriting()
+            defer { hold.release() }
             let result = try NewEntry.addAccountPlan(id: id, in: repository, today: Today.date)
             Console.out(result.summary)
             for path in result.written { Console.out("  wrote \(path)") }
@@ -101,6 +105,8 @@ extension AbmsyncCommand {
 
         func run() throws {
             let repository = try PlanRepository.locate(from: options.repository)
+            let hold = try repository.holdForWriting()
+            defer { hold.release() }
             let result = try NewEntry.addPlan(kind: .cluster, id: id, name: name, owner: owner, in: repository, today: Today.date)
             Console.out(result.summary)
             for path in result.written { Console.out("  wrote \(path)") }
@@ -128,6 +134,8 @@ extension AbmsyncCommand {
 
         func run() throws {
             let repository = try PlanRepository.locate(from: options.repository)
+            let hold = try repository.holdForWriting()
+            defer { hold.release() }
             let result = try NewEntry.addPlan(kind: .program, id: id, name: name, owner: owner, in: repository, today: Today.date)
             Console.out(result.summary)
             for path in result.written { Console.out("  wrote \(path)") }

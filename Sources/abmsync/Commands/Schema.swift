@@ -35,6 +35,8 @@ extension AbmsyncCommand {
                 return
             }
             let repository = try PlanRepository.locate(from: options.repository)
+            let hold = try repository.holdForWriting()
+            defer { hold.release() }
             for schema in BundledFiles.schemas {
                 try repository.file(BundledFiles.schemaFolder + "/" + schema.name).write(schema.content)
                 Console.out("wrote \(BundledFiles.schemaFolder)/\(schema.name)")
