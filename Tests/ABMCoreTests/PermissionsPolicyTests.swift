@@ -54,6 +54,24 @@ struct PermissionsPolicyTests {
         #expect(load.workspace.policy.permissions == .defaults)
     }
 
+    /// `add_remove:` and `tiers:` read their tier keys the same way: a key that is no tier is an
+    /// error at its line, and the tiers that are kept.
+    @Test func aKeyThatIsNoTierIsAnErrorWhereverTiersAreKeys() {
+        let load = Fixture().appending(
+            """
+            permissions:
+              add_remove:
+                4: [admin]
+                2: [admin]
+
+            """, to: "abmsync.yaml"
+        ).load()
+        #expect(load.findings.contains { $0.rule == "policy-shape" && $0.message == "unknown tier '4' under 'add_remove'" })
+        #expect(load.workspace.policy.permissions.grantees(addingOrRemoving: .cluster) == [.role(.admin)])
+        let tiers = Fixture().replacing("tiers:\n", with: "tiers:\n  strategic: {}\n", in: "abmsync.yaml").load()
+        #expect(tiers.findings.contains { $0.rule == "policy-shape" && $0.message == "unknown tier 'strategic'" }, "\(tiers.findings)")
+    }
+
     @Test func permissionsThatAreNotAMappingAreAnError() {
         let load = Fixture().appending("permissions: [admin]\n", to: "abmsync.yaml").load()
         #expect(load.findings.contains { $0.rule == "file-shape" && $0.message.contains("'permissions' must be a mapping") })

@@ -8,19 +8,8 @@ extension FieldReader {
         let known = ["add_remove"] + Permissions.Change.allCases.map(\.rawValue)
         for entry in entries {
             if entry.key == "add_remove" {
-                guard let tiers = mapping(entry.value, what: "'add_remove'", example: "add_remove: {1: [admin, exec]}")
-                else { continue }
-                for tierEntry in tiers {
-                    guard let number = Int(tierEntry.key), let tier = Tier(rawValue: number) else {
-                        findings.append(
-                            Finding(
-                                .error, rule: "policy-shape", at: location(tierEntry.keyNode),
-                                "unknown tier '\(tierEntry.key)' under 'add_remove'", fix: "tiers are 1, 2 and 3"))
-                        continue
-                    }
-                    if let grantees = grantees(tierEntry.value, field: "add_remove \(number)") {
-                        result.addRemove[tier] = grantees
-                    }
+                for (tier, grant) in tierEntries(entry.value, what: "add_remove", example: "add_remove: {1: [admin, exec]}") {
+                    if let grantees = grantees(grant, field: "add_remove \(tier.rawValue)") { result.addRemove[tier] = grantees }
                 }
                 continue
             }

@@ -32,17 +32,10 @@ extension FieldReader {
                     scoring.buyingGroupTop = top.value
                 }
             case "buying_group_default":
-                guard let tiers = mapping(value, what: "'buying_group_default'", example: "buying_group_default: {1: 6, 2: 4, 3: 2}")
-                else { continue }
-                for tierEntry in tiers {
-                    guard let number = Int(tierEntry.key), let tier = Tier(rawValue: number) else {
-                        findings.append(
-                            Finding(
-                                .error, rule: "policy-shape", at: location(tierEntry.keyNode),
-                                "unknown tier '\(tierEntry.key)' under 'buying_group_default'", fix: "tiers are 1, 2 and 3"))
-                        continue
-                    }
-                    if let count = integer(tierEntry.value, field: "buying_group_default \(number)", range: 0...1000, example: "6") {
+                let example = "buying_group_default: {1: 6, 2: 4, 3: 2}"
+                for (tier, countNode) in tierEntries(value, what: "buying_group_default", example: example) {
+                    let field = "buying_group_default \(tier.rawValue)"
+                    if let count = integer(countNode, field: field, range: 0...1000, example: "6") {
                         scoring.buyingGroupDefault[tier] = count.value
                     }
                 }

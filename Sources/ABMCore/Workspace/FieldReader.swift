@@ -28,6 +28,25 @@ struct FieldReader {
         return nil
     }
 
+    /// A mapping keyed by tier (`tiers:`, `add_remove:`, `buying_group_default:`): each entry with
+    /// its tier; a key that is not 1, 2 or 3 is an error and left out.
+    mutating func tierEntries(_ node: YAMLNode, what: String, example: String) -> [(tier: Tier, value: YAMLNode)] {
+        guard let entries = mapping(node, what: "'\(what)'", example: example) else { return [] }
+        var result: [(tier: Tier, value: YAMLNode)] = []
+        for entry in entries {
+            guard let number = Int(entry.key), let tier = Tier(rawValue: number) else {
+                findings.append(
+                    Finding(
+                        .error, rule: "policy-shape", at: location(entry.keyNode),
+                        "unknown tier '\(entry.key)'" + (what == "tiers" ? "" : " under '\(what)'"),
+                        fix: "tiers are 1, 2 and 3"))
+                continue
+            }
+            result.append((tier, entry.value))
+        }
+        return result
+    }
+
     mutating func string(_ node: YAMLNode, field: String, account: String? = nil) -> Located<String>? {
         guard let scalar = node.scalar else {
             typeError(node, field: field, expected: "text", example: "some text", account: account)
@@ -170,16 +189,8 @@ struct FieldReader {
             case "separation":
                 if let flag = bool(value, field: "separation") { policy.separation = flag.value }
             case "tiers":
-                guard let tierEntries = mapping(value, what: "'tiers'", example: "tiers: {1: {...}}") else { continue }
-                for tierEntry in tierEntries {
-                    guard let number = Int(tierEntry.key), let tier = Tier(rawValue: number) else {
-                        findings.append(
-                            Finding(
-                                .error, rule: "policy-shape", at: location(tierEntry.keyNode),
-                                "unknown tier '\(tierEntry.key)'", fix: "tiers are 1, 2 and 3"))
-                        continue
-                    }
-                    policy.tiers[tier] = tierPolicy(tierEntry.value, base: policy.tier(tier))
+                for (tier, tierValue) in tierEntries(value, what: "tiers", example: "tiers: {1: {...}}") {
+                    policy.tiers[tier] = tierPolicy(tierValue, base: policy.tier(tier))
                 }
             case "scoring":
                 policy.scoring = scoring(value, base: policy.scoring)

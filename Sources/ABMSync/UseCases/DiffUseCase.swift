@@ -110,12 +110,8 @@ public enum DiffUseCase {
                 }
                 return diff
             }
-        } catch let error as AbmsyncError {
-            throw error
-        } catch let error as GitError {
-            throw .git(error, hint: nil)
         } catch {
-            throw .invalidArgument(AbmsyncError.plainWords(error), hint: nil)
+            throw AbmsyncError.from(error)
         }
     }
 

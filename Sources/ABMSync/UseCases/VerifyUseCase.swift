@@ -34,12 +34,8 @@ public enum VerifyUseCase {
                 judged.append(try judge(commit, git: git, snapshots: &snapshots))
             }
             return VerifyReport(commits: judged)
-        } catch let error as AbmsyncError {
-            throw error
-        } catch let error as GitError {
-            throw .git(error, hint: nil)
         } catch {
-            throw .invalidArgument(AbmsyncError.plainWords(error), hint: nil)
+            throw AbmsyncError.from(error)
         }
     }
 
