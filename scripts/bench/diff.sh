@@ -10,22 +10,17 @@
 # env:   BENCH_DIR (default /tmp/abmsync-bench-diff), RUNS (default 10)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-repo=$(pwd)
+. scripts/bench/common.sh
 n=${1:-10000}
 bench=${BENCH_DIR:-/tmp/abmsync-bench-diff}
 runs=${RUNS:-10}
 mkdir -p "$bench"
 
-swift build -c release --product abmsync >/dev/null
-bin=$repo/.build/release/abmsync
+release_abmsync
 
 dir=$bench/repo-$n
 if [ ! -d "$dir/.git" ]; then
-    rm -rf "$dir"
-    python3 scripts/bench/generate.py "$n" "$dir"
-    git -C "$dir" init -q -b main
-    git -C "$dir" add -A
-    git -C "$dir" -c user.name=vp -c user.email=val@example.com commit -q -m "generated $n accounts"
+    generate_repository "$dir" "$n"
     python3 - "$dir" <<'PY'
 import re, sys
 root = sys.argv[1]
@@ -55,8 +50,7 @@ PY
     git -C "$dir" add -A
     git -C "$dir" -c user.name=vp -c user.email=val@example.com commit -q -m "100 accounts changed"
 fi
-echo "machine: $(nproc) cores, $(awk '/model name/ {$1=$2=$3=""; print; exit}' /proc/cpuinfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "abmsync $(git -C "$repo" rev-parse --short HEAD), $(swift --version 2>&1 | head -1)"
+describe_machine
 echo "== diff HEAD~1..HEAD on $n accounts ($(git -C "$dir" ls-files | wc -l) files)"
 "$bin" diff -C "$dir" HEAD~1..HEAD | head -1
 git -C "$dir" diff --stat HEAD~1 HEAD | tail -1

@@ -11,27 +11,22 @@
 # env:   BENCH_DIR (default /tmp/abmsync-bench-precommit), RUNS (default 20)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/bench/common.sh
 repo=$(pwd)
 n=${1:-10000}
 bench=${BENCH_DIR:-/tmp/abmsync-bench-precommit}
 runs=${RUNS:-20}
 mkdir -p "$bench"
 
-swift build -c release --product abmsync >/dev/null
-bin=$repo/.build/release/abmsync
+release_abmsync
 
 dir=$bench/repo-$n
 if [ ! -d "$dir/.git" ]; then
-    rm -rf "$dir"
-    python3 scripts/bench/generate.py "$n" "$dir"
-    git -C "$dir" init -q -b main
-    git -C "$dir" add -A
-    git -C "$dir" -c user.name=vp -c user.email=val@example.com commit -q -m "generated $n accounts"
+    generate_repository "$dir" "$n"
 fi
 git -C "$dir" reset -q --hard
 edit="python3 $repo/scripts/bench/edit_account.py $dir/accounts.yaml account-000005 acv && git -C $dir add accounts.yaml"
-echo "machine: $(nproc) cores, $(awk '/model name/ {$1=$2=$3=""; print; exit}' /proc/cpuinfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "abmsync $(git -C "$repo" rev-parse --short HEAD), $(swift --version 2>&1 | head -1)"
+describe_machine
 "$bin" validate --staged -C "$dir" >/dev/null || true   # warm the parse records once
 for who in ae1 ae0; do
     echo "== validate --staged on $n accounts, one ACV changed, committed by $who@example.com"

@@ -11,26 +11,20 @@
 # env:   BENCH_DIR (default /tmp/abmsync-bench-tiers), RUNS (default 10)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-repo=$(pwd)
+. scripts/bench/common.sh
 sizes=("${@:-10000 50000}")
 read -r -a sizes <<<"${sizes[*]}"
 bench=${BENCH_DIR:-/tmp/abmsync-bench-tiers}
 runs=${RUNS:-10}
 mkdir -p "$bench"
 
-swift build -c release --product abmsync >/dev/null
-bin=$repo/.build/release/abmsync
+release_abmsync
 
-echo "machine: $(nproc) cores, $(awk '/model name/ {$1=$2=$3=""; print; exit}' /proc/cpuinfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "abmsync $(git -C "$repo" rev-parse --short HEAD), $(swift --version 2>&1 | head -1)"
+describe_machine
 for n in "${sizes[@]}"; do
     dir=$bench/repo-$n
     if [ ! -d "$dir/.git" ]; then
-        rm -rf "$dir"
-        python3 scripts/bench/generate.py "$n" "$dir" --signals
-        git -C "$dir" init -q
-        git -C "$dir" add -A
-        git -C "$dir" -c user.name=bench -c user.email=bench@example.com commit -q -m "generated $n accounts"
+        generate_repository "$dir" "$n" --signals
     fi
     git -C "$dir" reset -q --hard
     echo
